@@ -1,0 +1,3 @@
+//! Signature and policy detectors over CloudTrail management and S3 data events.
+
+pub mod root_credential_usage;

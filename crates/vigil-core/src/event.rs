@@ -1,0 +1,378 @@
+//! The normalised event model: what every source (CloudTrail, VPC Flow Logs, Route 53 Resolver
+//! query logs) is turned into before detection.
+//!
+//! An event keeps what detectors, evidence and baselines need and a [`SourceRef`] back to the file
+//! and record it came from; the raw file is never kept. CloudTrail's free-form parts
+//! (`requestParameters`, `responseElements`, `additionalEventData`) are kept as raw JSON text so
+//! that parsing them is paid only by the few detectors that read them, for the few event names
+//! they care about.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::time::Millis;
+
+/// Where an event came from: the index of its file in the run's file table and the 0-based
+/// record (CloudTrail record, flow-log line, DNS log line) within that file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub file: u32,
+    pub record: u64,
+}
+
+/// One normalised log event.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Event {
+    /// A CloudTrail record: management event, S3 data event, console sign-in or service event.
+    Api(Box<ApiCall>),
+    /// One VPC Flow Log record with `log-status` OK.
+    Flow(FlowRecord),
+    /// One Route 53 Resolver query log record.
+    Dns(DnsQuery),
+}
+
+impl Event {
+    pub fn time(&self) -> Millis {
+        match self {
+            Event::Api(a) => a.time,
+            Event::Flow(f) => f.start,
+            Event::Dns(d) => d.time,
+        }
+    }
+
+    pub fn source(&self) -> SourceRef {
+        match self {
+            Event::Api(a) => a.src,
+            Event::Flow(f) => f.src,
+            Event::Dns(d) => d.src,
+        }
+    }
+}
+
+/// CloudTrail's `eventCategory`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventCategory {
+    #[default]
+    Management,
+    Data,
+    Insight,
+    NetworkActivity,
+}
+
+/// A CloudTrail record, normalised.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiCall {
+    pub src: SourceRef,
+    pub time: Millis,
+    pub event_id: String,
+    /// e.g. `iam.amazonaws.com`
+    pub event_source: String,
+    /// e.g. `CreateAccessKey`
+    pub event_name: String,
+    /// `AwsApiCall`, `AwsConsoleSignIn`, `AwsServiceEvent`, …
+    pub event_type: String,
+    pub category: EventCategory,
+    pub region: String,
+    /// `sourceIPAddress` as logged: an address, or a service name such as `ec2.amazonaws.com`,
+    /// or `AWS Internal`.
+    pub source_ip: String,
+    /// `source_ip` when it is a valid address.
+    pub source_addr: Option<IpAddr>,
+    pub user_agent: String,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub read_only: Option<bool>,
+    /// The account the event was delivered to (`recipientAccountId`), falling back to the
+    /// identity's account.
+    pub account_id: String,
+    pub vpc_endpoint_id: Option<String>,
+    pub vpc_endpoint_account_id: Option<String>,
+    pub identity: Identity,
+    pub request_parameters: Option<Box<RawValue>>,
+    pub response_elements: Option<Box<RawValue>>,
+    pub additional_event_data: Option<Box<RawValue>>,
+    /// CloudTrail's `resources` array (mostly on data events).
+    pub resources: Vec<ResourceRef>,
+    /// Filled for S3 calls (data and management) that name a bucket.
+    pub s3: Option<S3Access>,
+}
+
+impl ApiCall {
+    /// `true` when the call failed (it has an `errorCode`).
+    pub fn failed(&self) -> bool {
+        self.error_code.is_some()
+    }
+
+    /// The service part of `eventSource`: `iam` for `iam.amazonaws.com`.
+    pub fn service(&self) -> &str {
+        self.event_source.split('.').next().unwrap_or(&self.event_source)
+    }
+
+    /// Parses `requestParameters` into `T`; `None` when absent or of another shape.
+    pub fn request<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+        serde_json::from_str(self.request_parameters.as_ref()?.get()).ok()
+    }
+
+    /// Parses `responseElements` into `T`; `None` when absent or of another shape.
+    pub fn response<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+        serde_json::from_str(self.response_elements.as_ref()?.get()).ok()
+    }
+
+    /// Parses `additionalEventData` into `T`; `None` when absent or of another shape.
+    pub fn additional<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+        serde_json::from_str(self.additional_event_data.as_ref()?.get()).ok()
+    }
+}
+
+/// `userIdentity.type`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IdentityType {
+    Root,
+    IAMUser,
+    AssumedRole,
+    Role,
+    FederatedUser,
+    AWSService,
+    AWSAccount,
+    IdentityCenterUser,
+    SAMLUser,
+    WebIdentityUser,
+    #[default]
+    Unknown,
+    /// Any other value CloudTrail may add later, kept verbatim.
+    Other(String),
+}
+
+impl IdentityType {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Root" => Self::Root,
+            "IAMUser" => Self::IAMUser,
+            "AssumedRole" => Self::AssumedRole,
+            "Role" => Self::Role,
+            "FederatedUser" => Self::FederatedUser,
+            "AWSService" => Self::AWSService,
+            "AWSAccount" => Self::AWSAccount,
+            "IdentityCenterUser" => Self::IdentityCenterUser,
+            "SAMLUser" => Self::SAMLUser,
+            "WebIdentityUser" => Self::WebIdentityUser,
+            "" | "Unknown" => Self::Unknown,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Root => "Root",
+            Self::IAMUser => "IAMUser",
+            Self::AssumedRole => "AssumedRole",
+            Self::Role => "Role",
+            Self::FederatedUser => "FederatedUser",
+            Self::AWSService => "AWSService",
+            Self::AWSAccount => "AWSAccount",
+            Self::IdentityCenterUser => "IdentityCenterUser",
+            Self::SAMLUser => "SAMLUser",
+            Self::WebIdentityUser => "WebIdentityUser",
+            Self::Unknown => "Unknown",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// `userIdentity`, flattened.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub kind: IdentityType,
+    pub principal_id: Option<String>,
+    pub arn: Option<String>,
+    pub account_id: Option<String>,
+    pub access_key_id: Option<String>,
+    pub user_name: Option<String>,
+    /// `invokedBy`: the service that made the call on the principal's behalf.
+    pub invoked_by: Option<String>,
+    /// `sessionContext.sessionIssuer` for AssumedRole and FederatedUser sessions.
+    pub session_issuer: Option<SessionIssuer>,
+    /// `sessionContext.attributes.mfaAuthenticated`.
+    pub mfa_authenticated: Option<bool>,
+    /// `sessionContext.attributes.creationDate`.
+    pub session_created: Option<Millis>,
+    /// `sessionContext.ec2RoleDelivery` (`1.0` or `2.0`): present when the session's credentials
+    /// were delivered to an EC2 instance through its metadata service.
+    pub ec2_role_delivery: Option<String>,
+    pub source_identity: Option<String>,
+    /// `onBehalfOf.userId` for IAM Identity Center users.
+    pub on_behalf_of_user_id: Option<String>,
+}
+
+impl Identity {
+    /// The name of the user or role behind the call: the user name, else the session issuer's
+    /// name (a role), else the principal id.
+    pub fn name(&self) -> &str {
+        if let Some(u) = &self.user_name {
+            return u;
+        }
+        if let Some(si) = &self.session_issuer {
+            if let Some(n) = &si.user_name {
+                return n;
+            }
+        }
+        if self.kind == IdentityType::Root {
+            return "Root";
+        }
+        self.principal_id.as_deref().unwrap_or("unknown")
+    }
+
+    /// A stable key for the principal that baselines and aggregation group by: the IAM user or
+    /// the role (via its session issuer), never one short-lived session.
+    pub fn principal_key(&self) -> String {
+        if let Some(arn) = self.session_issuer.as_ref().and_then(|s| s.arn.as_deref()) {
+            return arn.to_string();
+        }
+        if let Some(arn) = &self.arn {
+            return arn.clone();
+        }
+        self.principal_id.clone().unwrap_or_else(|| self.kind.as_str().to_string())
+    }
+
+    /// The session's role name when the caller is an assumed role.
+    pub fn role_name(&self) -> Option<&str> {
+        self.session_issuer.as_ref()?.user_name.as_deref()
+    }
+}
+
+/// `userIdentity.sessionContext.sessionIssuer`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionIssuer {
+    pub kind: Option<String>,
+    pub principal_id: Option<String>,
+    pub arn: Option<String>,
+    pub account_id: Option<String>,
+    pub user_name: Option<String>,
+}
+
+/// One entry of CloudTrail's `resources` array.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRef {
+    pub arn: Option<String>,
+    pub kind: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// What an S3 call touched.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S3Access {
+    pub bucket: String,
+    pub key: Option<String>,
+    /// `additionalEventData.bytesTransferredIn`
+    pub bytes_in: u64,
+    /// `additionalEventData.bytesTransferredOut`
+    pub bytes_out: u64,
+}
+
+/// `action` of a flow record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FlowAction {
+    Accept,
+    Reject,
+    #[default]
+    Unknown,
+}
+
+/// `flow-direction` (v5+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FlowDirection {
+    Ingress,
+    Egress,
+}
+
+/// One VPC Flow Log (or Transit Gateway flow log) record whose `log-status` is OK.
+/// Fields absent from the log's format, or logged as `-`, are `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowRecord {
+    pub src: SourceRef,
+    pub version: u8,
+    pub account_id: Option<String>,
+    pub interface_id: Option<String>,
+    pub srcaddr: Option<IpAddr>,
+    pub dstaddr: Option<IpAddr>,
+    pub srcport: Option<u16>,
+    pub dstport: Option<u16>,
+    /// IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6).
+    pub protocol: Option<u8>,
+    pub packets: u64,
+    pub bytes: u64,
+    /// Start of the capture window (`start`, epoch seconds → ms).
+    pub start: Millis,
+    /// End of the capture window.
+    pub end: Millis,
+    pub action: FlowAction,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub tcp_flags: Option<u16>,
+    /// `type`: IPv4, IPv6 or EFA.
+    pub flow_type: Option<String>,
+    pub pkt_srcaddr: Option<IpAddr>,
+    pub pkt_dstaddr: Option<IpAddr>,
+    pub region: Option<String>,
+    pub az_id: Option<String>,
+    pub pkt_src_aws_service: Option<String>,
+    pub pkt_dst_aws_service: Option<String>,
+    pub flow_direction: Option<FlowDirection>,
+    pub traffic_path: Option<u8>,
+    pub reject_reason: Option<String>,
+    /// Transit Gateway flow logs: `tgw-id`.
+    pub tgw_id: Option<String>,
+    /// `resource-type` of Transit Gateway flow logs (`TransitGatewayAttachment`, …).
+    pub resource_type: Option<String>,
+    pub ecs_cluster_name: Option<String>,
+    pub ecs_task_id: Option<String>,
+}
+
+/// One answer of a Route 53 Resolver query log record.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsAnswer {
+    pub rdata: String,
+    pub rtype: String,
+    pub class: String,
+}
+
+/// One Route 53 Resolver query log record.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsQuery {
+    pub src: SourceRef,
+    pub time: Millis,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub vpc_id: Option<String>,
+    /// Lower-cased, without the trailing dot.
+    pub query_name: String,
+    pub query_type: String,
+    pub query_class: String,
+    /// `NOERROR`, `NXDOMAIN`, `SERVFAIL`, …
+    pub rcode: String,
+    pub answers: Vec<DnsAnswer>,
+    pub srcaddr: Option<IpAddr>,
+    pub srcport: Option<u16>,
+    /// `UDP` or `TCP`.
+    pub transport: Option<String>,
+    /// `srcids.instance`
+    pub src_instance: Option<String>,
+    /// `srcids.resolver_endpoint`
+    pub src_resolver_endpoint: Option<String>,
+    /// DNS Firewall: `firewall_rule_action` (`BLOCK`, `ALERT`, `ALLOW`).
+    pub firewall_rule_action: Option<String>,
+    pub firewall_rule_group_id: Option<String>,
+    pub firewall_domain_list_id: Option<String>,
+}

@@ -1,0 +1,392 @@
+//! One CloudTrail record (the JSON object inside `Records`) → [`ApiCall`].
+//!
+//! Deserialises straight into borrowed views of the record text (no `serde_json::Value` tree);
+//! unknown fields are ignored, missing ones stay empty. The free-form parts are kept as raw JSON.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::event::{
+    ApiCall, EventCategory, Identity, IdentityType, ResourceRef, S3Access, SessionIssuer, SourceRef,
+};
+use crate::time::parse_iso8601;
+
+type Text<'a> = Option<Cow<'a, str>>;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRecord<'a> {
+    #[serde(borrow)]
+    event_time: Text<'a>,
+    #[serde(borrow)]
+    event_source: Text<'a>,
+    #[serde(borrow)]
+    event_name: Text<'a>,
+    #[serde(borrow)]
+    event_type: Text<'a>,
+    #[serde(borrow)]
+    event_category: Text<'a>,
+    #[serde(borrow)]
+    event_id: Text<'a>,
+    #[serde(borrow)]
+    aws_region: Text<'a>,
+    #[serde(borrow, rename = "sourceIPAddress")]
+    source_ip_address: Text<'a>,
+    #[serde(borrow)]
+    user_agent: Text<'a>,
+    #[serde(borrow)]
+    error_code: Text<'a>,
+    #[serde(borrow)]
+    error_message: Text<'a>,
+    read_only: Option<ReadOnly>,
+    #[serde(borrow)]
+    recipient_account_id: Text<'a>,
+    #[serde(borrow)]
+    vpc_endpoint_id: Text<'a>,
+    #[serde(borrow)]
+    vpc_endpoint_account_id: Text<'a>,
+    #[serde(borrow)]
+    user_identity: Option<RawIdentity<'a>>,
+    #[serde(borrow)]
+    request_parameters: Option<&'a RawValue>,
+    #[serde(borrow)]
+    response_elements: Option<&'a RawValue>,
+    #[serde(borrow)]
+    additional_event_data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    resources: Option<Vec<RawResource<'a>>>,
+}
+
+/// `readOnly` is a boolean in CloudTrail but a string in some exports.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ReadOnly {
+    Bool(bool),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIdentity<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Text<'a>,
+    #[serde(borrow)]
+    principal_id: Text<'a>,
+    #[serde(borrow)]
+    arn: Text<'a>,
+    #[serde(borrow)]
+    account_id: Text<'a>,
+    #[serde(borrow)]
+    access_key_id: Text<'a>,
+    #[serde(borrow)]
+    user_name: Text<'a>,
+    #[serde(borrow)]
+    invoked_by: Text<'a>,
+    #[serde(borrow)]
+    source_identity: Text<'a>,
+    #[serde(borrow)]
+    session_context: Option<RawSessionContext<'a>>,
+    #[serde(borrow)]
+    on_behalf_of: Option<RawOnBehalfOf<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawSessionContext<'a> {
+    #[serde(borrow)]
+    session_issuer: Option<RawIssuer<'a>>,
+    #[serde(borrow)]
+    attributes: Option<RawAttributes<'a>>,
+    #[serde(borrow)]
+    ec2_role_delivery: Text<'a>,
+    #[serde(borrow)]
+    source_identity: Text<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIssuer<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Text<'a>,
+    #[serde(borrow)]
+    principal_id: Text<'a>,
+    #[serde(borrow)]
+    arn: Text<'a>,
+    #[serde(borrow)]
+    account_id: Text<'a>,
+    #[serde(borrow)]
+    user_name: Text<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAttributes<'a> {
+    #[serde(borrow)]
+    creation_date: Text<'a>,
+    mfa_authenticated: Option<ReadOnly>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawOnBehalfOf<'a> {
+    #[serde(borrow)]
+    user_id: Text<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawResource<'a> {
+    #[serde(borrow, rename = "ARN")]
+    arn: Text<'a>,
+    #[serde(borrow, rename = "type")]
+    kind: Text<'a>,
+    #[serde(borrow, rename = "accountId")]
+    account_id: Text<'a>,
+}
+
+#[derive(Deserialize)]
+struct S3Params<'a> {
+    #[serde(borrow, rename = "bucketName")]
+    bucket_name: Text<'a>,
+    #[serde(borrow)]
+    key: Text<'a>,
+}
+
+#[derive(Deserialize)]
+struct S3Transfer {
+    #[serde(rename = "bytesTransferredIn", default)]
+    bytes_in: Option<f64>,
+    #[serde(rename = "bytesTransferredOut", default)]
+    bytes_out: Option<f64>,
+}
+
+fn own(t: Text<'_>) -> Option<String> {
+    t.map(Cow::into_owned).filter(|s| !s.is_empty())
+}
+
+fn own_or_empty(t: Text<'_>) -> String {
+    t.map(Cow::into_owned).unwrap_or_default()
+}
+
+fn flag(v: Option<ReadOnly>) -> Option<bool> {
+    match v? {
+        ReadOnly::Bool(b) => Some(b),
+        ReadOnly::Text(s) => match s.to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// Why a JSON object is not a CloudTrail record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    /// Not valid JSON, or a field of the wrong type; the text says where.
+    Malformed(String),
+    /// Valid JSON but lacking `eventTime`, `eventName` or `eventSource`.
+    NotARecord(&'static str),
+    /// `eventTime` present but not an ISO 8601 time.
+    BadTime(String),
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Malformed(m) => write!(f, "malformed CloudTrail record: {m}"),
+            RecordError::NotARecord(what) => write!(f, "not a CloudTrail record: missing {what}"),
+            RecordError::BadTime(t) => write!(f, "unreadable eventTime {t:?}"),
+        }
+    }
+}
+
+/// Parses one CloudTrail record's JSON text.
+pub fn parse_record(json: &str, src: SourceRef) -> Result<ApiCall, RecordError> {
+    let raw: RawRecord<'_> = serde_json::from_str(json).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    let time_text = raw.event_time.ok_or(RecordError::NotARecord("eventTime"))?;
+    let time = parse_iso8601(&time_text).ok_or_else(|| RecordError::BadTime(time_text.to_string()))?;
+    let event_name = own(raw.event_name).ok_or(RecordError::NotARecord("eventName"))?;
+    let event_source = own(raw.event_source).ok_or(RecordError::NotARecord("eventSource"))?;
+
+    let identity = raw.user_identity.map(identity_from).unwrap_or_default();
+    let source_ip = own_or_empty(raw.source_ip_address);
+    let source_addr = source_ip.parse().ok();
+    let category = match raw.event_category.as_deref() {
+        Some("Data") => EventCategory::Data,
+        Some("Insight") => EventCategory::Insight,
+        Some("NetworkActivity") => EventCategory::NetworkActivity,
+        _ => EventCategory::Management,
+    };
+    let resources: Vec<ResourceRef> = raw
+        .resources
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| ResourceRef { arn: own(r.arn), kind: own(r.kind), account_id: own(r.account_id) })
+        .collect();
+
+    let s3 = if event_source == "s3.amazonaws.com" {
+        s3_access(raw.request_parameters, raw.additional_event_data, &resources)
+    } else {
+        None
+    };
+    let account_id =
+        own(raw.recipient_account_id).or_else(|| identity.account_id.clone()).unwrap_or_default();
+
+    Ok(ApiCall {
+        src,
+        time,
+        event_id: own_or_empty(raw.event_id),
+        event_source,
+        event_name,
+        event_type: own_or_empty(raw.event_type),
+        category,
+        region: own_or_empty(raw.aws_region),
+        source_ip,
+        source_addr,
+        user_agent: own_or_empty(raw.user_agent),
+        error_code: own(raw.error_code),
+        error_message: own(raw.error_message),
+        read_only: flag(raw.read_only),
+        account_id,
+        vpc_endpoint_id: own(raw.vpc_endpoint_id),
+        vpc_endpoint_account_id: own(raw.vpc_endpoint_account_id),
+        identity,
+        request_parameters: raw.request_parameters.filter(|r| r.get() != "null").map(|r| r.to_owned()),
+        response_elements: raw.response_elements.filter(|r| r.get() != "null").map(|r| r.to_owned()),
+        additional_event_data: raw.additional_event_data.filter(|r| r.get() != "null").map(|r| r.to_owned()),
+        resources,
+        s3,
+    })
+}
+
+fn identity_from(raw: RawIdentity<'_>) -> Identity {
+    let mut id = Identity {
+        kind: IdentityType::parse(raw.kind.as_deref().unwrap_or("")),
+        principal_id: own(raw.principal_id),
+        arn: own(raw.arn),
+        account_id: own(raw.account_id),
+        access_key_id: own(raw.access_key_id),
+        user_name: own(raw.user_name),
+        invoked_by: own(raw.invoked_by),
+        source_identity: own(raw.source_identity),
+        on_behalf_of_user_id: raw.on_behalf_of.and_then(|o| own(o.user_id)),
+        ..Identity::default()
+    };
+    if let Some(ctx) = raw.session_context {
+        id.session_issuer = ctx.session_issuer.map(|i| SessionIssuer {
+            kind: own(i.kind),
+            principal_id: own(i.principal_id),
+            arn: own(i.arn),
+            account_id: own(i.account_id),
+            user_name: own(i.user_name),
+        });
+        // An issuer with no fields at all (IAM users' console sessions log `{}`) says nothing.
+        if id.session_issuer.as_ref().is_some_and(|i| i.arn.is_none() && i.principal_id.is_none()) {
+            id.session_issuer = None;
+        }
+        if let Some(attrs) = ctx.attributes {
+            id.mfa_authenticated = flag(attrs.mfa_authenticated);
+            id.session_created = attrs.creation_date.as_deref().and_then(parse_iso8601);
+        }
+        id.ec2_role_delivery = own(ctx.ec2_role_delivery);
+        if id.source_identity.is_none() {
+            id.source_identity = own(ctx.source_identity);
+        }
+    }
+    id
+}
+
+fn s3_access(
+    params: Option<&RawValue>,
+    extra: Option<&RawValue>,
+    resources: &[ResourceRef],
+) -> Option<S3Access> {
+    let p: Option<S3Params<'_>> = params.and_then(|p| serde_json::from_str(p.get()).ok());
+    let (bucket, key) = match p {
+        Some(p) => (own(p.bucket_name), own(p.key)),
+        None => (None, None),
+    };
+    let bucket = bucket.or_else(|| {
+        resources.iter().find_map(|r| {
+            (r.kind.as_deref() == Some("AWS::S3::Bucket"))
+                .then(|| r.arn.as_deref()?.strip_prefix("arn:aws:s3:::").map(str::to_string))
+                .flatten()
+        })
+    })?;
+    let t: Option<S3Transfer> = extra.and_then(|e| serde_json::from_str(e.get()).ok());
+    let (bytes_in, bytes_out) =
+        t.map_or((0, 0), |t| (t.bytes_in.unwrap_or(0.0) as u64, t.bytes_out.unwrap_or(0.0) as u64));
+    Some(S3Access { bucket, key, bytes_in, bytes_out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ASSUMED_ROLE_S3_GET: &str = r#"{
+      "eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-0abc",
+      "arn":"arn:aws:sts::111122223333:assumed-role/web-role/i-0abc","accountId":"111122223333",
+      "accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE",
+      "arn":"arn:aws:iam::111122223333:role/web-role","accountId":"111122223333","userName":"web-role"},
+      "attributes":{"creationDate":"2024-05-01T10:00:00Z","mfaAuthenticated":"false"},"ec2RoleDelivery":"2.0"}},
+      "eventTime":"2024-05-01T10:05:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+      "awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"[aws-cli/2.15.0]",
+      "requestParameters":{"bucketName":"payroll","key":"2024/may.csv","Host":"payroll.s3.amazonaws.com"},
+      "responseElements":null,"additionalEventData":{"bytesTransferredIn":0.0,"bytesTransferredOut":5120.0},
+      "readOnly":true,"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::payroll/2024/may.csv"},
+      {"accountId":"111122223333","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::payroll"}],
+      "eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333",
+      "eventCategory":"Data","someFutureField":{"x":[1,2,3]}}"#;
+
+    #[test]
+    fn parses_s3_data_event_with_role_session() {
+        let a = parse_record(ASSUMED_ROLE_S3_GET, SourceRef { file: 3, record: 7 }).unwrap();
+        assert_eq!(a.src, SourceRef { file: 3, record: 7 });
+        assert_eq!(a.event_name, "GetObject");
+        assert_eq!(a.service(), "s3");
+        assert_eq!(a.category, EventCategory::Data);
+        assert_eq!(a.read_only, Some(true));
+        assert_eq!(a.source_addr, Some("203.0.113.9".parse().unwrap()));
+        assert_eq!(a.identity.kind, IdentityType::AssumedRole);
+        assert_eq!(a.identity.ec2_role_delivery.as_deref(), Some("2.0"));
+        assert_eq!(a.identity.mfa_authenticated, Some(false));
+        assert_eq!(a.identity.role_name(), Some("web-role"));
+        assert_eq!(a.identity.principal_key(), "arn:aws:iam::111122223333:role/web-role");
+        assert!(a.response_elements.is_none());
+        let s3 = a.s3.unwrap();
+        assert_eq!((s3.bucket.as_str(), s3.key.as_deref()), ("payroll", Some("2024/may.csv")));
+        assert_eq!((s3.bytes_in, s3.bytes_out), (0, 5120));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_record() {
+        let src = SourceRef::default();
+        assert!(matches!(parse_record("{\"foo\":1}", src), Err(RecordError::NotARecord("eventTime"))));
+        assert!(matches!(parse_record("{\"eventTime\":", src), Err(RecordError::Malformed(_))));
+        assert!(matches!(
+            parse_record(r#"{"eventTime":"soon","eventName":"X","eventSource":"y"}"#, src),
+            Err(RecordError::BadTime(_))
+        ));
+    }
+
+    #[test]
+    fn root_with_escaped_strings() {
+        let rec = r#"{"eventTime":"2024-01-01T00:00:00Z","eventSource":"signin.amazonaws.com",
+          "eventName":"ConsoleLogin","userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root",
+          "accountId":"1"},"userAgent":"Mozilla/5.0 \"quoted\"","additionalEventData":{"MFAUsed":"No"},
+          "responseElements":{"ConsoleLogin":"Success"}}"#;
+        let a = parse_record(rec, SourceRef::default()).unwrap();
+        assert_eq!(a.identity.kind, IdentityType::Root);
+        assert_eq!(a.identity.name(), "Root");
+        assert_eq!(a.account_id, "1");
+        assert_eq!(a.user_agent, "Mozilla/5.0 \"quoted\"");
+        #[derive(Deserialize)]
+        struct Mfa {
+            #[serde(rename = "MFAUsed")]
+            mfa_used: String,
+        }
+        assert_eq!(a.additional::<Mfa>().unwrap().mfa_used, "No");
+    }
+}
