@@ -4,6 +4,7 @@
 
 pub mod cloudtrail;
 pub mod common;
+pub mod inventory;
 pub mod registry;
 
 use crate::event::Event;
@@ -13,7 +14,9 @@ use crate::findings::{Finding, FindingSink};
 /// (reference data, user lists, options) and while it runs (what CloudTrail tells about
 /// instances, for instance).
 #[derive(Default)]
-pub struct Context {}
+pub struct Context {
+    pub inventory: inventory::Inventory,
+}
 
 /// A detector sees every event once, in arrival order (which is not time order: files arrive in
 /// any order), keeps whatever compact state it needs, and reports drafts to the sink, either
@@ -49,6 +52,7 @@ impl Engine {
     }
 
     pub fn observe(&mut self, event: &Event) {
+        self.context.inventory.observe(event);
         for d in &mut self.detectors {
             d.observe(event, &self.context, &mut self.sink);
         }
