@@ -4,5 +4,9 @@ use super::cloudtrail;
 use super::Detector;
 
 pub fn all() -> Vec<Box<dyn Detector>> {
-    vec![Box::new(cloudtrail::root_credential_usage::RootCredentialUsage)]
+    vec![
+        Box::new(cloudtrail::root_credential_usage::RootCredentialUsage),
+        Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
+        Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
+    ]
 }

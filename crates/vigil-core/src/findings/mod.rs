@@ -2,6 +2,7 @@
 //! aggregated findings with stable ids ([`sink`]).
 
 pub mod model;
+pub mod remediation;
 pub mod sink;
 
 pub use model::{Finding, SeverityLabel};
