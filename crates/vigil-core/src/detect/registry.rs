@@ -12,5 +12,6 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::s3_server_access_logging_disabled::S3ServerAccessLoggingDisabled),
         Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
+        Box::new(cloudtrail::s3_public_access::S3PublicAccess),
     ]
 }
