@@ -14,4 +14,6 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod ingest;
+pub mod net;
+pub mod report;
 pub mod time;

@@ -72,13 +72,8 @@ pub fn agent_family(user_agent: &str) -> String {
     if lower.starts_with("mozilla/") || lower.starts_with("opera/") {
         return "browser".to_string();
     }
-    let token: String = lower
-        .split(['/', ' ', ']', ',', ';', '('])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(40)
-        .collect();
+    let token: String =
+        lower.split(['/', ' ', ']', ',', ';', '(']).next().unwrap_or("").chars().take(40).collect();
     match token.as_str() {
         "botocore" | "boto3" => "boto3".to_string(),
         "" => "(none)".to_string(),

@@ -12,5 +12,12 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(anomaly::s3_anomalous_behavior::S3AnomalousBehavior),
         Box::new(anomaly::network_port_unusual::NetworkPortUnusual),
         Box::new(anomaly::traffic_volume_unusual::TrafficVolumeUnusual),
+        Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
+        Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
+        Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
+        Box::new(cloudtrail::s3_server_access_logging_disabled::S3ServerAccessLoggingDisabled),
+        Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
+        Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
+        Box::new(cloudtrail::s3_public_access::S3PublicAccess),
     ]
 }
