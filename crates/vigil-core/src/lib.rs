@@ -14,4 +14,6 @@ pub mod event;
 pub mod findings;
 pub mod ingest;
 pub mod intel;
+pub mod net;
+pub mod report;
 pub mod time;
