@@ -3,6 +3,7 @@
 
 pub mod filter;
 pub mod model;
+pub mod remediation;
 pub mod sink;
 
 pub use model::{Finding, SeverityLabel};
