@@ -13,6 +13,7 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod ingest;
+pub mod intel;
 pub mod net;
 pub mod report;
 pub mod time;
