@@ -6,6 +6,7 @@ pub mod anomaly;
 pub mod cloudtrail;
 pub mod common;
 pub mod inventory;
+pub mod network;
 pub mod registry;
 
 use crate::event::Event;
