@@ -171,6 +171,26 @@ impl Scanner {
         }
     }
 
+    /// Ends a file whose input failed (a read error, a stream that broke off): what was read
+    /// counts, and one error says why the rest is missing.
+    pub fn abort_file(&mut self, id: FileId, message: &str) {
+        let Some(slot) = self.slots.get_mut(id.0) else { return };
+        let open = match slot.open.take() {
+            Some(Open::Head { file, head }) => Self::recognise(&slot.path, file, &head, &mut self.engine),
+            Some(open) => open,
+            None => return,
+        };
+        match open {
+            Open::Stream(ingest) => slot.accounts.push(ingest.fail(message)),
+            Open::Zip(_) => {
+                let mut account = FileAccount::new(&slot.path);
+                account.count_error("archive".into(), format!("zip archive incomplete: {message}"));
+                slot.accounts.push(account);
+            }
+            Open::Head { .. } => unreachable!("recognised above"),
+        }
+    }
+
     /// Scans a zip archive read from anything seekable (a file on disk), without holding it in
     /// memory.
     pub fn scan_zip<R: Read + Seek>(&mut self, path: &str, reader: R, size: u64) {
