@@ -1,8 +1,24 @@
 //! Every detector Vigil runs, in one list.
 
 use super::cloudtrail;
+use super::network;
 use super::Detector;
 
 pub fn all() -> Vec<Box<dyn Detector>> {
-    vec![Box::new(cloudtrail::root_credential_usage::RootCredentialUsage)]
+    vec![
+        Box::new(cloudtrail::root_credential_usage::RootCredentialUsage),
+        Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
+        Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
+        Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
+        Box::new(cloudtrail::s3_server_access_logging_disabled::S3ServerAccessLoggingDisabled),
+        Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
+        Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
+        Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+        Box::new(network::brute_force::BruteForce::default()),
+        Box::new(network::denial_of_service::DenialOfService::default()),
+        Box::new(network::port_sweep::PortSweep::default()),
+        Box::new(network::portscan::Portscan::default()),
+        Box::new(network::spambot::Spambot::default()),
+        Box::new(network::unusual_dns::UnusualDns::default()),
+    ]
 }
