@@ -14,6 +14,7 @@ pub mod event;
 pub mod export;
 pub mod findings;
 pub mod ingest;
+pub mod intel;
 pub mod net;
 pub mod report;
 pub mod time;
