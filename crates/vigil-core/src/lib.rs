@@ -12,6 +12,7 @@
 pub mod baseline;
 pub mod detect;
 pub mod event;
+pub mod export;
 pub mod findings;
 pub mod ingest;
 pub mod intel;
