@@ -16,4 +16,5 @@ pub mod ingest;
 pub mod intel;
 pub mod net;
 pub mod report;
+pub mod scan;
 pub mod time;

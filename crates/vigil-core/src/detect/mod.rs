@@ -6,6 +6,7 @@ pub mod cloudtrail;
 pub mod common;
 pub mod intel;
 pub mod inventory;
+pub mod network;
 pub mod registry;
 
 use crate::event::Event;

@@ -2,6 +2,7 @@
 
 use super::cloudtrail;
 use super::intel;
+use super::network;
 use super::Detector;
 
 pub fn all() -> Vec<Box<dyn Detector>> {
@@ -21,5 +22,11 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(intel::ip_traffic::IpTraffic::default()),
         Box::new(intel::tor::Tor::default()),
         Box::new(intel::port_probe::PortProbe::default()),
+        Box::new(network::brute_force::BruteForce::default()),
+        Box::new(network::denial_of_service::DenialOfService::default()),
+        Box::new(network::port_sweep::PortSweep::default()),
+        Box::new(network::portscan::Portscan::default()),
+        Box::new(network::spambot::Spambot::default()),
+        Box::new(network::unusual_dns::UnusualDns::default()),
     ]
 }
