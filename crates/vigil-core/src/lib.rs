@@ -13,4 +13,5 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod ingest;
+pub mod sample;
 pub mod time;
