@@ -207,6 +207,10 @@ pub struct Identity {
     pub source_identity: Option<String>,
     /// `onBehalfOf.userId` for IAM Identity Center users.
     pub on_behalf_of_user_id: Option<String>,
+    /// `sessionContext.assumedRoot`: the session holds short-term root credentials obtained with
+    /// `sts:AssumeRoot` (centralised root access), not the root user's own credentials.
+    #[serde(default)]
+    pub assumed_root: bool,
 }
 
 impl Identity {

@@ -13,5 +13,8 @@ pub mod detect;
 pub mod event;
 pub mod findings;
 pub mod ingest;
+pub mod intel;
+pub mod net;
+pub mod report;
 pub mod sample;
 pub mod time;

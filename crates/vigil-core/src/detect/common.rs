@@ -76,3 +76,83 @@ pub fn api_draft(finding_type: &str, severity: f64, call: &ApiCall, detector: &'
     d.evidence.push((call.time, call.src, summarize(call)));
     d
 }
+
+/// `requestParameters` as a JSON tree (for the few detectors that look inside), or `Null`.
+pub fn request_json(call: &ApiCall) -> serde_json::Value {
+    call.request().unwrap_or(serde_json::Value::Null)
+}
+
+/// `responseElements` as a JSON tree, or `Null`.
+pub fn response_json(call: &ApiCall) -> serde_json::Value {
+    call.response().unwrap_or(serde_json::Value::Null)
+}
+
+/// GuardDuty's `S3Bucket` resource for a call on `bucket`: the bucket as `Destination`, plus the
+/// caller's access key (GuardDuty's S3 findings carry both).
+pub fn bucket_resource(call: &ApiCall, bucket: &str) -> Resource {
+    let mut r = access_key_resource(call);
+    r.resource_type = "S3Bucket".to_string();
+    r.s3_bucket_details = Some(vec![S3BucketDetail {
+        arn: format!("arn:aws:s3:::{bucket}"),
+        name: bucket.to_string(),
+        bucket_type: "Destination".to_string(),
+        ..S3BucketDetail::default()
+    }]);
+    r
+}
+
+/// Records an affected resource (`AWS::EC2::Snapshot` → `snap-…`) in the draft's API action, as
+/// GuardDuty's `affectedResources`; remediation commands are filled from these.
+pub fn affect(d: &mut Draft, resource_type: &str, id: &str) {
+    if id.is_empty() {
+        return;
+    }
+    if let Some(a) = d.action.aws_api_call_action.as_mut() {
+        a.affected_resources.insert(resource_type.to_string(), serde_json::Value::String(id.to_string()));
+    }
+}
+
+/// A string field of a JSON object, looked up by any of several spellings (CloudTrail logs some
+/// parameters in camelCase and others in PascalCase).
+pub fn str_field<'a>(v: &'a serde_json::Value, names: &[&str]) -> Option<&'a str> {
+    names.iter().find_map(|n| v.get(*n).and_then(|x| x.as_str()))
+}
+
+/// A field of a JSON object by name, ignoring ASCII case (`eventSelectors` / `EventSelectors`).
+pub fn get_ci<'a>(v: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
+    let obj = v.as_object()?;
+    obj.get(name).or_else(|| obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+}
+
+/// A JSON value as a list: arrays as they are, a single value as a list of one, null as empty.
+/// (CloudTrail logs one-element XML lists as a bare object.)
+pub fn as_list(v: Option<&serde_json::Value>) -> Vec<&serde_json::Value> {
+    match v {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(a)) => a.iter().collect(),
+        Some(other) => vec![other],
+    }
+}
+
+/// A JSON boolean that may be logged as a string.
+pub fn as_bool(v: Option<&serde_json::Value>) -> Option<bool> {
+    match v? {
+        serde_json::Value::Bool(b) => Some(*b),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A JSON number that may be logged as a string.
+pub fn as_f64(v: Option<&serde_json::Value>) -> Option<f64> {
+    match v? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The last path segment of an ARN-or-name (`arn:…:trail/main` → `main`).
+pub fn short_name(name_or_arn: &str) -> &str {
+    name_or_arn.rsplit('/').next().unwrap_or(name_or_arn)
+}

@@ -16,6 +16,18 @@ use crate::findings::{Finding, FindingSink};
 #[derive(Default)]
 pub struct Context {
     pub inventory: inventory::Inventory,
+    /// Threat intelligence: bundled feeds and user threat/trusted lists. Empty by default.
+    pub intel: crate::intel::Intel,
+}
+
+impl Context {
+    /// A context with the bundled threat intelligence loaded (user lists can be added with
+    /// `ctx.intel.load_user_list`).
+    pub fn with_bundled_intel() -> Self {
+        let intel = crate::intel::Intel::from_bundle(crate::intel::bundle::BUNDLED)
+            .expect("the bundled intel file shipped with this build decodes");
+        Self { intel, ..Self::default() }
+    }
 }
 
 /// A detector sees every event once, in arrival order (which is not time order: files arrive in
@@ -84,7 +96,12 @@ pub mod testing {
 
     /// Runs every detector over the given events.
     pub fn scan_events(events: impl IntoIterator<Item = Event>) -> Vec<Finding> {
-        let mut engine = Engine::default();
+        scan_events_with(Context::default(), events)
+    }
+
+    /// Runs every detector over the given events with a prepared context (intel lists, …).
+    pub fn scan_events_with(context: Context, events: impl IntoIterator<Item = Event>) -> Vec<Finding> {
+        let mut engine = Engine::new(context);
         engine.set_file_name(0, "fixture.json");
         for e in events {
             engine.observe(&e);

@@ -4,5 +4,14 @@ use super::cloudtrail;
 use super::Detector;
 
 pub fn all() -> Vec<Box<dyn Detector>> {
-    vec![Box::new(cloudtrail::root_credential_usage::RootCredentialUsage)]
+    vec![
+        Box::new(cloudtrail::root_credential_usage::RootCredentialUsage),
+        Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
+        Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
+        Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
+        Box::new(cloudtrail::s3_server_access_logging_disabled::S3ServerAccessLoggingDisabled),
+        Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
+        Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
+        Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+    ]
 }

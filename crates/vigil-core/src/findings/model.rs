@@ -452,6 +452,24 @@ pub struct VigilDetails {
     /// What the actor was: user/role name, remote address or instance, for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// What to check first and how to contain it, with commands filled with this finding's ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<Remediation>,
+}
+
+/// Remediation guidance for one finding (see [`crate::findings::remediation`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Remediation {
+    /// One sentence: what the finding means for the responder.
+    pub summary: String,
+    /// What to verify before acting, most telling first.
+    pub check_first: Vec<String>,
+    /// AWS CLI commands that contain or revert it, templated with the finding's resource ids.
+    /// `<…>` marks a value the finding does not know.
+    pub commands: Vec<String>,
+    /// Where AWS documents the response.
+    pub reference: String,
 }
 
 /// One event behind a finding: the file it came from and its record number there.

@@ -205,7 +205,7 @@ fn self_to_finding(files: &[String], key: &str, e: Entry) -> Finding {
         value: Value::Object(d.additional_info.clone()).to_string(),
         info_type: "default".to_string(),
     });
-    Finding {
+    let mut finding = Finding {
         schema_version: SCHEMA_VERSION.to_string(),
         arn: format!(
             "arn:aws:guardduty:{}:{}:detector/{}/finding/{}",
@@ -250,8 +250,14 @@ fn self_to_finding(files: &[String], key: &str, e: Entry) -> Finding {
                 .collect(),
             evidence_total: e.evidence_total.max(e.count),
             actor: d.actor,
+            remediation: None,
         }),
+    };
+    let remediation = crate::findings::remediation::for_finding(&finding);
+    if let Some(v) = finding.vigil.as_mut() {
+        v.remediation = Some(remediation);
     }
+    finding
 }
 
 /// A 32-hex-digit id from a key (two FNV-1a 64-bit hashes with different offsets): stable across

@@ -104,6 +104,7 @@ struct RawSessionContext<'a> {
     ec2_role_delivery: Text<'a>,
     #[serde(borrow)]
     source_identity: Text<'a>,
+    assumed_root: Option<ReadOnly>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +293,7 @@ fn identity_from(raw: RawIdentity<'_>) -> Identity {
             id.session_created = attrs.creation_date.as_deref().and_then(parse_iso8601);
         }
         id.ec2_role_delivery = own(ctx.ec2_role_delivery);
+        id.assumed_root = flag(ctx.assumed_root).unwrap_or(false);
         if id.source_identity.is_none() {
             id.source_identity = own(ctx.source_identity);
         }

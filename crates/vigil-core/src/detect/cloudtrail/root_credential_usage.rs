@@ -3,7 +3,9 @@
 //!
 //! **Fires on** any CloudTrail record (management or S3 data event) whose `userIdentity.type` is
 //! `Root`, unless the call was made by an AWS service on the root user's behalf (`invokedBy`
-//! set) — that is AWS acting, not someone holding root credentials.
+//! set) — that is AWS acting, not someone holding root credentials — or the session holds
+//! short-term root credentials from `sts:AssumeRoot` (`sessionContext.assumedRoot`), which is
+//! [`super::short_term_root_credential_usage`]'s finding.
 //!
 //! **Why it matters**: root credentials cannot be limited by IAM policy; AWS's own guidance is to
 //! use them only for the few tasks that need them. Any use outside those is a sign of poor
@@ -36,7 +38,10 @@ impl Detector for RootCredentialUsage {
 
     fn observe(&mut self, event: &Event, _ctx: &Context, sink: &mut FindingSink) {
         let Event::Api(call) = event else { return };
-        if call.identity.kind != IdentityType::Root || call.identity.invoked_by.is_some() {
+        if call.identity.kind != IdentityType::Root
+            || call.identity.invoked_by.is_some()
+            || call.identity.assumed_root
+        {
             return;
         }
         let severity = if call.failed() { 5.0 } else { 2.0 };
@@ -70,6 +75,15 @@ mod tests {
         assert_eq!(f[0].service.count, 2);
         assert_eq!(f[0].severity, 2.0);
         assert_eq!(f[0].resource.access_key_details.as_ref().unwrap().user_type, "Root");
+    }
+
+    #[test]
+    fn covers_s3_data_events() {
+        let f = scan_records(&[
+            r#"{"eventTime":"2024-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventCategory":"Data","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":"AKIAROOT"},"requestParameters":{"bucketName":"payroll","key":"a.csv"},"recipientAccountId":"111122223333"}"#,
+        ]);
+        assert_eq!(f.iter().filter(|f| f.finding_type == TYPE).count(), 1, "{f:?}");
+        assert_eq!(f[0].service.action.aws_api_call_action.as_ref().unwrap().api, "GetObject");
     }
 
     #[test]

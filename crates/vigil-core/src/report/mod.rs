@@ -1,0 +1,3 @@
+//! Sinks for people and other tools: share links (and, in sibling modules, exports).
+
+pub mod share;
