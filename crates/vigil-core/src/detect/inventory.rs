@@ -46,6 +46,8 @@ const MIDDLEBOX_INTERFACE_TYPES: &[&str] = &[
 
 #[derive(Clone, Debug, Default)]
 struct InstanceInfo {
+    account_id: Option<String>,
+    region: Option<String>,
     instance_type: Option<String>,
     state: Option<String>,
     launch_time: Option<String>,
@@ -61,6 +63,8 @@ struct InstanceInfo {
 #[derive(Clone, Debug, Default)]
 struct InterfaceInfo {
     instance_id: Option<String>,
+    account_id: Option<String>,
+    region: Option<String>,
     vpc_id: Option<String>,
     subnet_id: Option<String>,
     private_dns_name: Option<String>,
@@ -150,6 +154,33 @@ impl Inventory {
         d.srcaddr.and_then(|a| self.instance_for_address(a)).map(str::to_string)
     }
 
+    /// The account and region of an instance or interface, as far as the input told
+    /// (CloudTrail for instances, the flow log's `account-id` and `region` fields for
+    /// interfaces); empty strings when unknown.
+    pub fn location(&self, instance_or_interface_id: &str) -> (String, String) {
+        let mut account = None;
+        let mut region = None;
+        if let Some(i) = self.instances.get(instance_or_interface_id) {
+            account = i.account_id.clone();
+            region = i.region.clone();
+        }
+        let enis = self.interfaces.iter().filter(|(id, e)| {
+            id.as_str() == instance_or_interface_id
+                || e.instance_id.as_deref() == Some(instance_or_interface_id)
+        });
+        let mut enis: Vec<_> = enis.collect();
+        enis.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, e) in enis {
+            if account.is_none() {
+                account = e.account_id.clone();
+            }
+            if region.is_none() {
+                region = e.region.clone();
+            }
+        }
+        (account.unwrap_or_default(), region.unwrap_or_default())
+    }
+
     /// GuardDuty's `instanceDetails` for an instance id (or, when no instance is known, for the
     /// interface id itself), filled with whatever the input told.
     pub fn instance_details(&self, instance_or_interface_id: &str) -> InstanceDetails {
@@ -220,6 +251,12 @@ impl Inventory {
         if eni.vpc_id.is_none() {
             eni.vpc_id = f.vpc_id.clone();
         }
+        if eni.account_id.is_none() {
+            eni.account_id = f.account_id.clone();
+        }
+        if eni.region.is_none() {
+            eni.region = f.region.clone();
+        }
         if eni.subnet_id.is_none() {
             eni.subnet_id = f.subnet_id.clone();
         }
@@ -267,7 +304,7 @@ impl Inventory {
             "RunInstances" => {
                 if let Some(r) = call.response::<Value>() {
                     for inst in items(r.get("instancesSet")) {
-                        self.learn_instance(inst);
+                        self.learn_instance(inst, call);
                     }
                 }
             }
@@ -275,7 +312,7 @@ impl Inventory {
                 if let Some(r) = call.response::<Value>() {
                     for res in items(r.get("reservationSet")) {
                         for inst in items(res.get("instancesSet")) {
-                            self.learn_instance(inst);
+                            self.learn_instance(inst, call);
                         }
                     }
                 }
@@ -353,9 +390,12 @@ impl Inventory {
         }
     }
 
-    fn learn_instance(&mut self, v: &Value) {
+    fn learn_instance(&mut self, v: &Value, call: &ApiCall) {
         let Some(id) = text(v, "instanceId") else { return };
         let mut info = self.instances.remove(&id).unwrap_or_default();
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        set(&mut info.account_id, text(v, "ownerId").or_else(|| non_empty(&call.account_id)));
+        set(&mut info.region, non_empty(&call.region));
         set(&mut info.instance_type, text(v, "instanceType"));
         set(&mut info.image_id, text(v, "imageId"));
         set(&mut info.platform, text(v, "platform"));
@@ -537,6 +577,7 @@ mod tests {
         assert_eq!(inv.instance_for_address("2600:1f18::5".parse().unwrap()), Some("i-0abc"));
         let d = inv.instance_details("i-0abc");
         assert_eq!(d.instance_type.as_deref(), Some("t3.micro"));
+        assert_eq!(inv.location("i-0abc").1, "us-east-1");
         assert_eq!(d.image_id.as_deref(), Some("ami-123"));
         assert_eq!(d.launch_time.as_deref(), Some("2024-01-01T00:00:00.000Z"));
         assert_eq!(d.availability_zone.as_deref(), Some("us-east-1a"));

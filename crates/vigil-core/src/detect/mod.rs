@@ -5,6 +5,7 @@
 pub mod cloudtrail;
 pub mod common;
 pub mod inventory;
+pub mod network;
 pub mod registry;
 
 use crate::event::Event;

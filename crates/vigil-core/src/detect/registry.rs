@@ -1,6 +1,7 @@
 //! Every detector Vigil runs, in one list.
 
 use super::cloudtrail;
+use super::network;
 use super::Detector;
 
 pub fn all() -> Vec<Box<dyn Detector>> {
@@ -13,5 +14,11 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+        Box::new(network::brute_force::BruteForce::default()),
+        Box::new(network::denial_of_service::DenialOfService::default()),
+        Box::new(network::port_sweep::PortSweep::default()),
+        Box::new(network::portscan::Portscan::default()),
+        Box::new(network::spambot::Spambot::default()),
+        Box::new(network::unusual_dns::UnusualDns::default()),
     ]
 }
