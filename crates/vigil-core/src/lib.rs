@@ -17,4 +17,5 @@ pub mod intel;
 pub mod net;
 pub mod report;
 pub mod sample;
+pub mod scan;
 pub mod time;
