@@ -14,6 +14,7 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+        Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
         Box::new(network::brute_force::BruteForce::default()),
         Box::new(network::denial_of_service::DenialOfService::default()),
         Box::new(network::port_sweep::PortSweep::default()),
