@@ -11,6 +11,7 @@
 
 pub mod detect;
 pub mod event;
+pub mod export;
 pub mod findings;
 pub mod ingest;
 pub mod intel;
