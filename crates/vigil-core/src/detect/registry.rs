@@ -1,6 +1,7 @@
 //! Every detector Vigil runs, in one list.
 
 use super::cloudtrail;
+use super::dns;
 use super::network;
 use super::Detector;
 
@@ -14,6 +15,9 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+        Box::new(dns::dga::DgaDomainRequest::default()),
+        Box::new(dns::exfiltration::DnsDataExfiltration::default()),
+        Box::new(dns::metadata_rebind::MetadataDnsRebind::default()),
         Box::new(network::brute_force::BruteForce::default()),
         Box::new(network::denial_of_service::DenialOfService::default()),
         Box::new(network::port_sweep::PortSweep::default()),
