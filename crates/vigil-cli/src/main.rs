@@ -1,3 +1,324 @@
-fn main() {
-    eprintln!("vigil: not yet");
+//! `vigil`: Vigil's detection core on the command line.
+//!
+//! - `vigil scan PATH...` — scans files and folders (walked recursively, in sorted order),
+//!   prints findings to stdout and a summary of what was read to stderr;
+//! - `vigil bench` — ingestion throughput on generated logs.
+//!
+//! Exit status: 0 when the scan completed (whatever it found, whatever damage it reported), 2
+//! for bad arguments or unreadable paths, 3 when nothing given could be analysed.
+
+mod bench;
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use vigil_core::detect::{Context, Engine};
+use vigil_core::ingest::archive::is_zip;
+use vigil_core::ingest::Format;
+use vigil_core::scan::{ScanReport, Scanner};
+
+#[derive(Parser)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Threat detection for AWS logs (CloudTrail, VPC Flow Logs, Route 53 Resolver)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan log files and folders for threats.
+    Scan(ScanArgs),
+    /// Measure ingestion speed on generated CloudTrail, VPC flow and Route 53 logs.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files and folders (walked recursively). gzip and zip are recognised by content.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write the per-file account (records, events, skipped, errors, bytes) as JSON.
+    #[arg(long, value_name = "FILE")]
+    summary_json: Option<PathBuf>,
+}
+
+/// Exit statuses.
+const EXIT_BAD_ARGUMENTS: u8 = 2;
+const EXIT_NOTHING_ANALYSABLE: u8 = 3;
+
+/// A failure that ends the command, with its exit status.
+struct Failure {
+    status: u8,
+    message: String,
+}
+
+impl Failure {
+    fn bad_arguments(message: String) -> Self {
+        Self { status: EXIT_BAD_ARGUMENTS, message }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Bench(args) => bench::run(&args).map_err(Failure::bad_arguments),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("vigil: {}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+fn scan(args: &ScanArgs) -> Result<(), Failure> {
+    let inputs = collect_inputs(&args.paths).map_err(Failure::bad_arguments)?;
+    if inputs.is_empty() {
+        return Err(Failure {
+            status: EXIT_NOTHING_ANALYSABLE,
+            message: "no files found in the given paths".into(),
+        });
+    }
+    let engine = build_engine(args);
+    let report = scan_files(engine, &inputs);
+    if let Some(path) = &args.summary_json {
+        write_summary_json(&report, path).map_err(Failure::bad_arguments)?;
+    }
+    let stdout = io::stdout();
+    print_findings_table(&report, &mut stdout.lock()).map_err(|e| Failure::bad_arguments(e.to_string()))?;
+    print_human_summary(&report, &mut io::stderr().lock())
+        .map_err(|e| Failure::bad_arguments(e.to_string()))?;
+    if !report
+        .files
+        .iter()
+        .any(|f| matches!(f.format, Format::CloudTrail | Format::VpcFlow | Format::Route53Resolver))
+    {
+        return Err(Failure {
+            status: EXIT_NOTHING_ANALYSABLE,
+            message:
+                "nothing analysable: no CloudTrail, VPC Flow Logs or Route 53 Resolver records in the input"
+                    .into(),
+        });
+    }
+    Ok(())
+}
+
+/// The files to scan: files as given, folders walked recursively; sorted, without repeats.
+fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The detection engine, configured from the command line.
+fn build_engine(_args: &ScanArgs) -> Engine {
+    Engine::new(Context::default())
+}
+
+/// Bytes read from a file at a time.
+const READ_CHUNK: usize = 256 << 10;
+
+fn scan_files(engine: Engine, files: &[PathBuf]) -> ScanReport {
+    let mut scanner = Scanner::new(engine);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    for path in files {
+        let name = path.display().to_string();
+        if let Err(e) = scan_file(&mut scanner, path, &name, &mut chunk) {
+            let id = scanner.begin_file(&name);
+            scanner.abort_file(id, &format!("cannot read file: {e}"));
+        }
+    }
+    scanner.finish()
+}
+
+/// Streams one file into the scanner (zip archives are read in place, entry by entry).
+fn scan_file(scanner: &mut Scanner, path: &Path, name: &str, chunk: &mut [u8]) -> io::Result<()> {
+    let mut file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut head = [0u8; 4];
+    let n = read_up_to(&mut file, &mut head)?;
+    if is_zip(&head[..n]) {
+        file.rewind()?;
+        scanner.scan_zip(name, file, size);
+        return Ok(());
+    }
+    let id = scanner.begin_file(name);
+    scanner.push(id, &head[..n]);
+    loop {
+        match file.read(chunk) {
+            Ok(0) => break,
+            Ok(n) => scanner.push(id, &chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                scanner.abort_file(id, &format!("read failed: {e}"));
+                return Ok(());
+            }
+        }
+    }
+    scanner.end_file(id);
+    Ok(())
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn write_summary_json(report: &ScanReport, path: &Path) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(&report.summary()).map_err(|e| e.to_string())?;
+    std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What a finding is about, in one short cell.
+fn resource_cell(f: &vigil_core::findings::Finding) -> String {
+    let r = &f.resource;
+    if let Some(k) = &r.access_key_details {
+        return match (k.user_name.is_empty(), k.access_key_id.is_empty()) {
+            (false, false) => format!("{} ({})", k.user_name, k.access_key_id),
+            (false, true) => k.user_name.clone(),
+            _ => k.access_key_id.clone(),
+        };
+    }
+    if let Some(i) = &r.instance_details {
+        return i.instance_id.clone();
+    }
+    if let Some(b) = &r.s3_bucket_details {
+        return b.iter().map(|b| b.name.as_str()).collect::<Vec<_>>().join(",");
+    }
+    r.resource_type.clone()
+}
+
+fn print_findings_table(report: &ScanReport, out: &mut impl Write) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return writeln!(out, "No findings.");
+    }
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings
+        .sort_by(|a, b| b.severity.total_cmp(&a.severity).then_with(|| a.finding_type.cmp(&b.finding_type)));
+    let rows: Vec<[String; 6]> = findings
+        .iter()
+        .map(|f| {
+            [
+                format!("{} {:.1}", f.severity_label().as_str(), f.severity),
+                f.finding_type.clone(),
+                f.account_id.clone(),
+                f.region.clone(),
+                resource_cell(f),
+                f.service.count.to_string(),
+            ]
+        })
+        .collect();
+    let header = ["SEVERITY", "TYPE", "ACCOUNT", "REGION", "RESOURCE", "COUNT"];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(out, "{}", line(&header))?;
+    for (row, f) in rows.iter().zip(&findings) {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+        writeln!(out, "    {}", f.title)?;
+    }
+    Ok(())
+}
+
+/// How many errors the stderr summary lists before pointing at `--summary-json`.
+const ERRORS_SHOWN: usize = 20;
+
+fn print_human_summary(report: &ScanReport, err: &mut impl Write) -> io::Result<()> {
+    let t = &report.totals;
+    let skipped: u64 = t.skipped.values().sum();
+    writeln!(
+        err,
+        "vigil: {} file(s), {}: {} records → {} events, {} skipped, {} errors; {} finding(s)",
+        t.files,
+        human_bytes(t.bytes),
+        t.records,
+        t.events,
+        skipped,
+        t.errors,
+        report.findings.len()
+    )?;
+    let formats: Vec<String> = t.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    writeln!(err, "  formats: {}", formats.join(", "))?;
+    if !t.skipped.is_empty() {
+        let reasons: Vec<String> = t.skipped.iter().map(|(r, n)| format!("{r} ({n})")).collect();
+        writeln!(err, "  skipped: {}", reasons.join(", "))?;
+    }
+    let mut shown = 0;
+    for f in &report.files {
+        for e in &f.errors {
+            if shown == ERRORS_SHOWN {
+                break;
+            }
+            if shown == 0 {
+                writeln!(err, "  errors:")?;
+            }
+            writeln!(err, "    {}: {}: {}", f.path, e.location, e.message)?;
+            shown += 1;
+        }
+    }
+    if t.errors > shown as u64 {
+        writeln!(err, "    … and {} more (all counted in --summary-json)", t.errors - shown as u64)?;
+    }
+    Ok(())
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
 }

@@ -11,9 +11,11 @@
 
 pub mod detect;
 pub mod event;
+pub mod export;
 pub mod findings;
 pub mod ingest;
 pub mod intel;
 pub mod net;
 pub mod report;
+pub mod scan;
 pub mod time;

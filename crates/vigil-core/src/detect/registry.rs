@@ -15,6 +15,7 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
+        Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
         Box::new(dns::dga::DgaDomainRequest::default()),
         Box::new(dns::exfiltration::DnsDataExfiltration::default()),
         Box::new(dns::metadata_rebind::MetadataDnsRebind::default()),

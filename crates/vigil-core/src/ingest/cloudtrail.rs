@@ -17,7 +17,7 @@ type Text<'a> = Option<Cow<'a, str>>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawRecord<'a> {
+pub(crate) struct RawRecord<'a> {
     #[serde(borrow)]
     event_time: Text<'a>,
     #[serde(borrow)]
@@ -206,6 +206,18 @@ impl std::fmt::Display for RecordError {
 /// Parses one CloudTrail record's JSON text.
 pub fn parse_record(json: &str, src: SourceRef) -> Result<ApiCall, RecordError> {
     let raw: RawRecord<'_> = serde_json::from_str(json).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    from_raw(raw, src)
+}
+
+/// [`parse_record`] over bytes (UTF-8 is checked string by string while parsing).
+pub(crate) fn parse_record_bytes(json: &[u8], src: SourceRef) -> Result<ApiCall, RecordError> {
+    let raw: RawRecord<'_> =
+        serde_json::from_slice(json).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    from_raw(raw, src)
+}
+
+/// Normalises a deserialised record.
+pub(crate) fn from_raw(raw: RawRecord<'_>, src: SourceRef) -> Result<ApiCall, RecordError> {
     let time_text = raw.event_time.ok_or(RecordError::NotARecord("eventTime"))?;
     let time = parse_iso8601(&time_text).ok_or_else(|| RecordError::BadTime(time_text.to_string()))?;
     let event_name = own(raw.event_name).ok_or(RecordError::NotARecord("eventName"))?;

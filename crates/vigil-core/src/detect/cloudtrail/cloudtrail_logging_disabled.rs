@@ -55,10 +55,10 @@ pub struct CloudTrailLoggingDisabled {
 impl CloudTrailLoggingDisabled {
     fn draft(&self, call: &ApiCall, title: String, why: String) -> Draft {
         let mut d = api_draft(TYPE, SEVERITY, call, self.name());
-        d.title = title;
+        d.title = format!("{title}.");
         d.description = format!(
             "{} by {} ({}) from {}. {}",
-            d.title,
+            title,
             call.identity.name(),
             call.identity.kind.as_str(),
             call.source_ip,

@@ -2,6 +2,7 @@
 
 pub mod bedrock_logging_disabled;
 pub mod cloudtrail_logging_disabled;
+pub mod custom_detection_rules;
 pub mod password_policy_change;
 pub mod pentest_user_agent;
 pub mod root_credential_usage;

@@ -1,0 +1,198 @@
+//! One Route 53 Resolver query log record (a JSON object, one per line) → [`DnsQuery`].
+//!
+//! Borrowed deserialisation like CloudTrail's; `srcport` is a string in the logs but a number is
+//! accepted too. DNS Firewall fields are kept when present; `answers` may be empty.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::event::{DnsAnswer, DnsQuery, SourceRef};
+use crate::time::parse_iso8601;
+
+type Text<'a> = Option<Cow<'a, str>>;
+
+#[derive(Deserialize)]
+pub(crate) struct RawQuery<'a> {
+    #[serde(borrow)]
+    account_id: Text<'a>,
+    #[serde(borrow)]
+    region: Text<'a>,
+    #[serde(borrow)]
+    vpc_id: Text<'a>,
+    #[serde(borrow)]
+    query_timestamp: Text<'a>,
+    #[serde(borrow)]
+    query_name: Text<'a>,
+    #[serde(borrow)]
+    query_type: Text<'a>,
+    #[serde(borrow)]
+    query_class: Text<'a>,
+    #[serde(borrow)]
+    rcode: Text<'a>,
+    #[serde(borrow)]
+    answers: Option<Vec<RawAnswer<'a>>>,
+    #[serde(borrow)]
+    srcaddr: Text<'a>,
+    srcport: Option<Port<'a>>,
+    #[serde(borrow)]
+    transport: Text<'a>,
+    #[serde(borrow)]
+    srcids: Option<RawSrcIds<'a>>,
+    #[serde(borrow)]
+    firewall_rule_action: Text<'a>,
+    #[serde(borrow)]
+    firewall_rule_group_id: Text<'a>,
+    #[serde(borrow)]
+    firewall_domain_list_id: Text<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Port<'a> {
+    Number(u16),
+    #[serde(borrow)]
+    Text(Cow<'a, str>),
+}
+
+#[derive(Deserialize)]
+struct RawAnswer<'a> {
+    #[serde(borrow, rename = "Rdata")]
+    rdata: Text<'a>,
+    #[serde(borrow, rename = "Type")]
+    rtype: Text<'a>,
+    #[serde(borrow, rename = "Class")]
+    class: Text<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawSrcIds<'a> {
+    #[serde(borrow)]
+    instance: Text<'a>,
+    #[serde(borrow)]
+    resolver_endpoint: Text<'a>,
+}
+
+/// Why an object is not a Route 53 Resolver query log record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    Malformed(String),
+    NotARecord(&'static str),
+    BadTime(String),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Malformed(m) => write!(f, "malformed Route 53 Resolver query log record: {m}"),
+            QueryError::NotARecord(what) => {
+                write!(f, "not a Route 53 Resolver query log record: missing {what}")
+            }
+            QueryError::BadTime(t) => write!(f, "unreadable query_timestamp {t:?}"),
+        }
+    }
+}
+
+fn own(t: Text<'_>) -> Option<String> {
+    t.map(Cow::into_owned).filter(|s| !s.is_empty())
+}
+
+/// Parses one record's JSON text.
+pub fn parse_query(json: &[u8], src: SourceRef) -> Result<DnsQuery, QueryError> {
+    let raw: RawQuery<'_> = serde_json::from_slice(json).map_err(|e| QueryError::Malformed(e.to_string()))?;
+    from_raw(raw, src)
+}
+
+pub(crate) fn from_raw(raw: RawQuery<'_>, src: SourceRef) -> Result<DnsQuery, QueryError> {
+    let name = raw.query_name.ok_or(QueryError::NotARecord("query_name"))?;
+    let ts = raw.query_timestamp.ok_or(QueryError::NotARecord("query_timestamp"))?;
+    let time = parse_iso8601(&ts).ok_or_else(|| QueryError::BadTime(ts.to_string()))?;
+    let name = name.strip_suffix('.').unwrap_or(&name);
+    let query_name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_string()
+    };
+    let srcport = match raw.srcport {
+        Some(Port::Number(n)) => Some(n),
+        Some(Port::Text(t)) => t.parse().ok(),
+        None => None,
+    };
+    let (src_instance, src_resolver_endpoint) =
+        raw.srcids.map_or((None, None), |s| (own(s.instance), own(s.resolver_endpoint)));
+    Ok(DnsQuery {
+        src,
+        time,
+        account_id: own(raw.account_id),
+        region: own(raw.region),
+        vpc_id: own(raw.vpc_id),
+        query_name,
+        query_type: own(raw.query_type).unwrap_or_default(),
+        query_class: own(raw.query_class).unwrap_or_default(),
+        rcode: own(raw.rcode).unwrap_or_default(),
+        answers: raw
+            .answers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| DnsAnswer {
+                rdata: own(a.rdata).unwrap_or_default(),
+                rtype: own(a.rtype).unwrap_or_default(),
+                class: own(a.class).unwrap_or_default(),
+            })
+            .collect(),
+        srcaddr: raw.srcaddr.as_deref().and_then(|s| s.parse().ok()),
+        srcport,
+        transport: own(raw.transport),
+        src_instance,
+        src_resolver_endpoint,
+        firewall_rule_action: own(raw.firewall_rule_action),
+        firewall_rule_group_id: own(raw.firewall_rule_group_id),
+        firewall_domain_list_id: own(raw.firewall_domain_list_id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_with_answers() {
+        let rec = br#"{"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-0a",
+          "query_timestamp":"2024-05-01T10:00:00Z","query_name":"Example.COM.","query_type":"A","query_class":"IN",
+          "rcode":"NOERROR","answers":[{"Rdata":"93.184.216.34","Type":"A","Class":"IN"}],
+          "srcaddr":"10.0.0.5","srcport":"53122","transport":"UDP","srcids":{"instance":"i-0abc"}}"#;
+        let q = parse_query(rec, SourceRef { file: 1, record: 2 }).unwrap();
+        assert_eq!(q.query_name, "example.com");
+        assert_eq!(q.answers.len(), 1);
+        assert_eq!(q.answers[0].rdata, "93.184.216.34");
+        assert_eq!(q.srcport, Some(53122));
+        assert_eq!(q.src_instance.as_deref(), Some("i-0abc"));
+        assert_eq!(q.time, parse_iso8601("2024-05-01T10:00:00Z").unwrap());
+    }
+
+    #[test]
+    fn firewall_block_with_empty_answers() {
+        let rec = br#"{"version":"1.100000","account_id":"1","region":"eu-west-1","vpc_id":"vpc-1",
+          "query_timestamp":"2024-05-01T10:00:00Z","query_name":"bad.example.net.","query_type":"AAAA",
+          "query_class":"IN","rcode":"NXDOMAIN","answers":[],"srcaddr":"10.0.0.9","srcport":53,
+          "transport":"TCP","srcids":{"resolver_endpoint":"rslvr-in-1"},"firewall_rule_action":"BLOCK",
+          "firewall_rule_group_id":"rslvr-frg-1","firewall_domain_list_id":"rslvr-fdl-1"}"#;
+        let q = parse_query(rec, SourceRef::default()).unwrap();
+        assert!(q.answers.is_empty());
+        assert_eq!(q.firewall_rule_action.as_deref(), Some("BLOCK"));
+        assert_eq!(q.src_resolver_endpoint.as_deref(), Some("rslvr-in-1"));
+        assert_eq!(q.srcport, Some(53));
+    }
+
+    #[test]
+    fn rejects_non_records() {
+        assert!(matches!(
+            parse_query(b"{}", SourceRef::default()),
+            Err(QueryError::NotARecord("query_name"))
+        ));
+        assert!(matches!(
+            parse_query(b"{\"query_name\":", SourceRef::default()),
+            Err(QueryError::Malformed(_))
+        ));
+    }
+}
