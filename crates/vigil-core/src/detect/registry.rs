@@ -2,6 +2,7 @@
 
 use super::cloudtrail;
 use super::dns;
+use super::intel;
 use super::network;
 use super::Detector;
 
@@ -19,6 +20,13 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(dns::dga::DgaDomainRequest::default()),
         Box::new(dns::exfiltration::DnsDataExfiltration::default()),
         Box::new(dns::metadata_rebind::MetadataDnsRebind::default()),
+        Box::new(intel::iam_caller::IamCaller),
+        Box::new(intel::s3_caller::S3Caller),
+        Box::new(intel::instance_credential_exfiltration::InstanceCredentialExfiltration::default()),
+        Box::new(intel::dns_request::DnsRequest::default()),
+        Box::new(intel::ip_traffic::IpTraffic::default()),
+        Box::new(intel::tor::Tor::default()),
+        Box::new(intel::port_probe::PortProbe::default()),
         Box::new(network::brute_force::BruteForce::default()),
         Box::new(network::denial_of_service::DenialOfService::default()),
         Box::new(network::port_sweep::PortSweep::default()),
