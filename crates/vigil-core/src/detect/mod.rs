@@ -5,6 +5,7 @@
 pub mod anomaly;
 pub mod cloudtrail;
 pub mod common;
+pub mod dns;
 pub mod intel;
 pub mod inventory;
 pub mod network;
