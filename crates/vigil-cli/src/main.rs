@@ -60,6 +60,18 @@ struct ScanArgs {
     /// Do not load the bundled threat intelligence (Tor, C2, mining, scanners, AWS ranges…).
     #[arg(long)]
     no_bundled_intel: bool,
+    /// A baseline exported earlier (`--baseline-out`): accounts it covers are judged entirely
+    /// against it, so every day of the input is scored.
+    #[arg(long, value_name = "FILE")]
+    baseline_in: Option<PathBuf>,
+    /// Write what was learned (merged into `--baseline-in`, if given) as a baseline file, to
+    /// judge later logs against.
+    #[arg(long, value_name = "FILE")]
+    baseline_out: Option<PathBuf>,
+    /// Days of each account's input, from its first day, learned as the baseline before
+    /// anything is scored (when no imported baseline covers the account).
+    #[arg(long, value_name = "N", default_value_t = vigil_core::baseline::DEFAULT_LEARNING_DAYS)]
+    learning_days: u32,
 }
 
 /// Exit statuses.
@@ -102,7 +114,13 @@ fn scan(args: &ScanArgs) -> Result<(), Failure> {
         });
     }
     let engine = build_engine(args)?;
-    let report = scan_files(engine, &inputs);
+    let (report, context) = scan_files(engine, &inputs);
+    if let Some(path) = &args.baseline_out {
+        let json = context.baseline.export().to_json();
+        std::fs::write(path, json + "\n")
+            .map_err(|e| Failure::bad_arguments(format!("cannot write baseline {}: {e}", path.display())))?;
+        eprintln!("vigil: baseline written to {}", path.display());
+    }
     if let Some(path) = &args.summary_json {
         write_summary_json(&report, path).map_err(Failure::bad_arguments)?;
     }
@@ -157,6 +175,25 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 /// user's threat and trusted lists (bad lines are reported, the rest loads).
 fn build_engine(args: &ScanArgs) -> Result<Engine, Failure> {
     let mut context = if args.no_bundled_intel { Context::default() } else { Context::with_bundled_intel() };
+    if args.learning_days == 0 {
+        return Err(Failure::bad_arguments("--learning-days must be at least 1".into()));
+    }
+    let imported = match &args.baseline_in {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::bad_arguments(format!("cannot read baseline {}: {e}", path.display()))
+            })?;
+            let file = vigil_core::baseline::BaselineFile::from_json(&text)
+                .map_err(|e| Failure::bad_arguments(format!("{}: {e}", path.display())))?;
+            eprintln!("vigil: baseline {}: {} accounts", path.display(), file.accounts.len());
+            Some(file)
+        }
+        None => None,
+    };
+    context.baseline = vigil_core::baseline::Baselines::new(vigil_core::baseline::BaselineConfig {
+        learning_days: args.learning_days,
+        imported,
+    });
     let lists = args
         .threat_lists
         .iter()
@@ -202,7 +239,7 @@ fn build_engine(args: &ScanArgs) -> Result<Engine, Failure> {
 /// Bytes read from a file at a time.
 const READ_CHUNK: usize = 256 << 10;
 
-fn scan_files(engine: Engine, files: &[PathBuf]) -> ScanReport {
+fn scan_files(engine: Engine, files: &[PathBuf]) -> (ScanReport, Context) {
     let mut scanner = Scanner::new(engine);
     let mut chunk = vec![0u8; READ_CHUNK];
     for path in files {
@@ -212,7 +249,7 @@ fn scan_files(engine: Engine, files: &[PathBuf]) -> ScanReport {
             scanner.abort_file(id, &format!("cannot read file: {e}"));
         }
     }
-    scanner.finish()
+    scanner.finish_with_context()
 }
 
 /// Streams one file into the scanner (zip archives are read in place, entry by entry).

@@ -200,12 +200,19 @@ impl Scanner {
     }
 
     /// Ends any file still open, runs the detectors' end-of-input pass and returns the report.
-    pub fn finish(mut self) -> ScanReport {
+    pub fn finish(self) -> ScanReport {
+        self.finish_with_context().0
+    }
+
+    /// Like [`Scanner::finish`], also handing back the detection context (for what was learned:
+    /// the baselines to export, the baselines view).
+    pub fn finish_with_context(mut self) -> (ScanReport, crate::detect::Context) {
         for i in 0..self.slots.len() {
             self.end_file(FileId(i));
         }
         let files: Vec<FileAccount> = self.slots.into_iter().flat_map(|s| s.accounts).collect();
         let totals = Totals::of(&files);
-        ScanReport { findings: self.engine.finish(), files, totals }
+        let (findings, context) = self.engine.finish_with_context();
+        (ScanReport { findings, files, totals }, context)
     }
 }

@@ -30,6 +30,9 @@ pub mod score;
 pub mod tactics;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 use std::net::IpAddr;
 

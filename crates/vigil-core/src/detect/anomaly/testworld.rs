@@ -290,6 +290,13 @@ impl World {
         (items[0].0, items[0].1)
     }
 
+    /// Adds the benign routine of days `from..to` (day 0 is the world's first Monday).
+    pub fn benign_days(&mut self, from: i64, to: i64) {
+        for d in from..to {
+            self.benign_day(d);
+        }
+    }
+
     fn benign_day(&mut self, d: i64) {
         let weekday = d % 7 < 5;
         let day0 = self.start + d * DAY;
