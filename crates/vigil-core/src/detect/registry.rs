@@ -1,6 +1,7 @@
 //! Every detector Vigil runs, in one list.
 
 use super::cloudtrail;
+use super::intel;
 use super::network;
 use super::Detector;
 
@@ -15,6 +16,13 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
         Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
+        Box::new(intel::iam_caller::IamCaller),
+        Box::new(intel::s3_caller::S3Caller),
+        Box::new(intel::instance_credential_exfiltration::InstanceCredentialExfiltration::default()),
+        Box::new(intel::dns_request::DnsRequest::default()),
+        Box::new(intel::ip_traffic::IpTraffic::default()),
+        Box::new(intel::tor::Tor::default()),
+        Box::new(intel::port_probe::PortProbe::default()),
         Box::new(network::brute_force::BruteForce::default()),
         Box::new(network::denial_of_service::DenialOfService::default()),
         Box::new(network::port_sweep::PortSweep::default()),

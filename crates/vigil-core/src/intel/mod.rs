@@ -525,6 +525,32 @@ impl Intel {
         self.lists.iter().filter(|l| l.info.origin == Origin::Bundled).map(|l| &l.info).collect()
     }
 
+    /// An IPv4 address of a list that no other list covers, for examples and tests.
+    pub fn sample_ipv4(&self, list: &str) -> Option<IpAddr> {
+        self.sample_ipv4s(list, 1).into_iter().next()
+    }
+
+    /// Up to `n` IPv4 host addresses of a list that no other threat list covers (Tor relay
+    /// lists aside: every exit is also a relay).
+    pub fn sample_ipv4s(&self, list: &str, n: usize) -> Vec<IpAddr> {
+        let Some(l) = self.lists.iter().find(|l| l.info.name == list) else { return Vec::new() };
+        l.items
+            .iter()
+            .filter_map(|i| match i {
+                Stored::V4(b, 32, _) => {
+                    let ip = IpAddr::V4((*b).into());
+                    let others = self.raw_ip_hits(ip).into_iter().filter(|h| h.list.name != list).all(|h| {
+                        h.category == Category::TorRelay
+                            || (h.category.is_reference() && h.category != Category::AwsRange)
+                    });
+                    others.then_some(ip)
+                }
+                _ => None,
+            })
+            .take(n)
+            .collect()
+    }
+
     /// `true` when a trusted list holds domains (detectors may skip domain work otherwise).
     pub fn has_trusted_domains(&self) -> bool {
         self.trusted_domains
