@@ -1,6 +1,6 @@
 //! `vigil scan --format … --output …`: every format, written to a file or stdout.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A fresh scratch folder for one test.
@@ -20,7 +20,7 @@ fn vigil(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vigil")).args(args).env("NO_COLOR", "1").output().unwrap()
 }
 
-fn trail_file(dir: &PathBuf) -> String {
+fn trail_file(dir: &Path) -> String {
     let p = dir.join("trail.json");
     std::fs::write(&p, TRAIL).unwrap();
     p.display().to_string()
