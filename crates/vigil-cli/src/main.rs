@@ -21,6 +21,7 @@ use vigil_core::detect::{Context, Engine};
 use vigil_core::export::{self, Format as OutputFormat, RenderOptions};
 use vigil_core::ingest::archive::is_zip;
 use vigil_core::ingest::Format;
+use vigil_core::intel::ListKind;
 use vigil_core::scan::{ScanReport, Scanner};
 
 #[derive(Parser)]
@@ -65,6 +66,18 @@ struct ScanArgs {
     /// left out by default so the output stays identical in shape to GuardDuty's.
     #[arg(long)]
     with_vigil: bool,
+    /// A threat list (IPs, CIDRs, domains) in any format GuardDuty accepts (TXT, STIX,
+    /// OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE) or a STIX 2.1 bundle; repeatable.
+    /// Matches raise the `.Custom` finding types.
+    #[arg(long = "threat-list", value_name = "FILE")]
+    threat_lists: Vec<PathBuf>,
+    /// A trusted list (same formats); repeatable. Trusted addresses and domains are never
+    /// reported as a finding's remote party, whatever threat list names them.
+    #[arg(long = "trusted-ips", value_name = "FILE")]
+    trusted_lists: Vec<PathBuf>,
+    /// Do not load the bundled threat intelligence (Tor, C2, mining, scanners, AWS ranges…).
+    #[arg(long)]
+    no_bundled_intel: bool,
 }
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
@@ -110,14 +123,14 @@ fn scan(args: &ScanArgs) -> Result<(), Failure> {
             message: "no files found in the given paths".into(),
         });
     }
-    // Open the output first so a bad path fails before a long scan, not after.
+    let engine = build_engine(args)?;
+    // Open the output before scanning so a bad path fails before a long scan, not after.
     let mut output_file = match &args.output {
         Some(path) => {
             Some(File::create(path).map_err(|e| Failure::bad_arguments(format!("{}: {e}", path.display())))?)
         }
         None => None,
     };
-    let engine = build_engine(args);
     let report = scan_files(engine, &inputs);
     if let Some(path) = &args.summary_json {
         write_summary_json(&report, path).map_err(Failure::bad_arguments)?;
@@ -186,9 +199,50 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// The detection engine, configured from the command line.
-fn build_engine(_args: &ScanArgs) -> Engine {
-    Engine::new(Context::default())
+/// The detection engine, configured from the command line: bundled intelligence plus the
+/// user's threat and trusted lists (bad lines are reported, the rest loads).
+fn build_engine(args: &ScanArgs) -> Result<Engine, Failure> {
+    let mut context = if args.no_bundled_intel { Context::default() } else { Context::with_bundled_intel() };
+    let lists = args
+        .threat_lists
+        .iter()
+        .map(|p| (p, ListKind::Threat))
+        .chain(args.trusted_lists.iter().map(|p| (p, ListKind::Trusted)));
+    let mut err = io::stderr().lock();
+    for (path, kind) in lists {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::bad_arguments(format!("cannot read list {}: {e}", path.display())))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let report = context.intel.load_user_list(&name, kind, &bytes);
+        let kind_name = if kind == ListKind::Threat { "threat" } else { "trusted" };
+        let _ = writeln!(
+            err,
+            "vigil: {kind_name} list {}: {} indicators ({}){}{}",
+            path.display(),
+            report.loaded,
+            report.format.map(|f| f.as_str()).unwrap_or("?"),
+            if report.skipped > 0 {
+                format!(", {} entries of other kinds skipped", report.skipped)
+            } else {
+                String::new()
+            },
+            if report.errors.is_empty() {
+                String::new()
+            } else {
+                format!(", {} bad lines", report.errors.len())
+            }
+        );
+        for (line, message) in report.errors.iter().take(ERRORS_SHOWN) {
+            let _ = writeln!(err, "    {}:{line}: {message}", path.display());
+        }
+        if report.errors.len() > ERRORS_SHOWN {
+            let _ = writeln!(err, "    … and {} more", report.errors.len() - ERRORS_SHOWN);
+        }
+    }
+    Ok(Engine::new(context))
 }
 
 /// Bytes read from a file at a time.

@@ -17,5 +17,6 @@ pub mod ingest;
 pub mod intel;
 pub mod net;
 pub mod report;
+pub mod sample;
 pub mod scan;
 pub mod time;

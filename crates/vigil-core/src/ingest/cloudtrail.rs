@@ -28,7 +28,8 @@ pub(crate) struct RawRecord<'a> {
     event_type: Text<'a>,
     #[serde(borrow)]
     event_category: Text<'a>,
-    #[serde(borrow)]
+    // CloudTrail spells it `eventID`, not camelCase `eventId`.
+    #[serde(borrow, rename = "eventID")]
     event_id: Text<'a>,
     #[serde(borrow)]
     aws_region: Text<'a>,
