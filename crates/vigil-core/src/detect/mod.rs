@@ -47,6 +47,7 @@ pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
     pub context: Context,
     sink: FindingSink,
+    events_seen: u64,
 }
 
 impl Default for Engine {
@@ -57,7 +58,7 @@ impl Default for Engine {
 
 impl Engine {
     pub fn new(context: Context) -> Self {
-        Self { detectors: registry::all(), context, sink: FindingSink::new() }
+        Self { detectors: registry::all(), context, sink: FindingSink::new(), events_seen: 0 }
     }
 
     /// Names file number `file` for evidence references.
@@ -65,7 +66,13 @@ impl Engine {
         self.sink.set_file_name(file, path);
     }
 
+    /// How many events the engine has seen so far (for progress reports).
+    pub fn events_seen(&self) -> u64 {
+        self.events_seen
+    }
+
     pub fn observe(&mut self, event: &Event) {
+        self.events_seen += 1;
         self.context.inventory.observe(event);
         for d in &mut self.detectors {
             d.observe(event, &self.context, &mut self.sink);

@@ -3,8 +3,6 @@
 //! Deserialises straight into borrowed views of the record text (no `serde_json::Value` tree);
 //! unknown fields are ignored, missing ones stay empty. The free-form parts are kept as raw JSON.
 
-use std::borrow::Cow;
-
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -13,7 +11,7 @@ use crate::event::{
 };
 use crate::time::parse_iso8601;
 
-type Text<'a> = Option<Cow<'a, str>>;
+use super::text::{Flag, Text};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,7 +39,7 @@ pub(crate) struct RawRecord<'a> {
     error_code: Text<'a>,
     #[serde(borrow)]
     error_message: Text<'a>,
-    read_only: Option<ReadOnly>,
+    read_only: Option<Flag>,
     #[serde(borrow)]
     recipient_account_id: Text<'a>,
     #[serde(borrow)]
@@ -58,14 +56,6 @@ pub(crate) struct RawRecord<'a> {
     additional_event_data: Option<&'a RawValue>,
     #[serde(borrow)]
     resources: Option<Vec<RawResource<'a>>>,
-}
-
-/// `readOnly` is a boolean in CloudTrail but a string in some exports.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ReadOnly {
-    Bool(bool),
-    Text(String),
 }
 
 #[derive(Deserialize)]
@@ -104,7 +94,7 @@ struct RawSessionContext<'a> {
     ec2_role_delivery: Text<'a>,
     #[serde(borrow)]
     source_identity: Text<'a>,
-    assumed_root: Option<ReadOnly>,
+    assumed_root: Option<Flag>,
 }
 
 #[derive(Deserialize)]
@@ -127,7 +117,7 @@ struct RawIssuer<'a> {
 struct RawAttributes<'a> {
     #[serde(borrow)]
     creation_date: Text<'a>,
-    mfa_authenticated: Option<ReadOnly>,
+    mfa_authenticated: Option<Flag>,
 }
 
 #[derive(Deserialize)]
@@ -165,22 +155,15 @@ struct S3Transfer {
 }
 
 fn own(t: Text<'_>) -> Option<String> {
-    t.map(Cow::into_owned).filter(|s| !s.is_empty())
+    t.filter(|s| !s.is_empty()).map(|s| s.into_owned())
 }
 
 fn own_or_empty(t: Text<'_>) -> String {
-    t.map(Cow::into_owned).unwrap_or_default()
+    t.map(|s| s.into_owned()).unwrap_or_default()
 }
 
-fn flag(v: Option<ReadOnly>) -> Option<bool> {
-    match v? {
-        ReadOnly::Bool(b) => Some(b),
-        ReadOnly::Text(s) => match s.to_ascii_lowercase().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-    }
+fn flag(v: Option<Flag>) -> Option<bool> {
+    v?.0
 }
 
 /// Why a JSON object is not a CloudTrail record.

@@ -12,6 +12,7 @@ pub mod cloudtrail;
 pub mod flow;
 pub mod route53;
 pub mod stream;
+mod text;
 
 pub use account::{FileAccount, Format, RecordErrorEntry, Totals};
 pub use stream::{ingest_bytes, FileIngest};

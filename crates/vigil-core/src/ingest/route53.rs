@@ -3,14 +3,12 @@
 //! Borrowed deserialisation like CloudTrail's; `srcport` is a string in the logs but a number is
 //! accepted too. DNS Firewall fields are kept when present; `answers` may be empty.
 
-use std::borrow::Cow;
-
 use serde::Deserialize;
 
 use crate::event::{DnsAnswer, DnsQuery, SourceRef};
 use crate::time::parse_iso8601;
 
-type Text<'a> = Option<Cow<'a, str>>;
+use super::text::{Port, Text};
 
 #[derive(Deserialize)]
 pub(crate) struct RawQuery<'a> {
@@ -34,7 +32,7 @@ pub(crate) struct RawQuery<'a> {
     answers: Option<Vec<RawAnswer<'a>>>,
     #[serde(borrow)]
     srcaddr: Text<'a>,
-    srcport: Option<Port<'a>>,
+    srcport: Option<Port>,
     #[serde(borrow)]
     transport: Text<'a>,
     #[serde(borrow)]
@@ -45,14 +43,6 @@ pub(crate) struct RawQuery<'a> {
     firewall_rule_group_id: Text<'a>,
     #[serde(borrow)]
     firewall_domain_list_id: Text<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Port<'a> {
-    Number(u16),
-    #[serde(borrow)]
-    Text(Cow<'a, str>),
 }
 
 #[derive(Deserialize)]
@@ -94,7 +84,7 @@ impl std::fmt::Display for QueryError {
 }
 
 fn own(t: Text<'_>) -> Option<String> {
-    t.map(Cow::into_owned).filter(|s| !s.is_empty())
+    t.filter(|s| !s.is_empty()).map(|s| s.into_owned())
 }
 
 /// Parses one record's JSON text.
@@ -113,11 +103,7 @@ pub(crate) fn from_raw(raw: RawQuery<'_>, src: SourceRef) -> Result<DnsQuery, Qu
     } else {
         name.to_string()
     };
-    let srcport = match raw.srcport {
-        Some(Port::Number(n)) => Some(n),
-        Some(Port::Text(t)) => t.parse().ok(),
-        None => None,
-    };
+    let srcport = raw.srcport.and_then(|p| p.0);
     let (src_instance, src_resolver_endpoint) =
         raw.srcids.map_or((None, None), |s| (own(s.instance), own(s.resolver_endpoint)));
     Ok(DnsQuery {

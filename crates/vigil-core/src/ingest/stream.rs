@@ -319,7 +319,10 @@ struct TextIngest {
     file: u32,
     account: FileAccount,
     buf: Vec<u8>,
+    /// Position in the text being processed (during a run).
     pos: usize,
+    /// The text being processed is valid UTF-8 up to here (during a run).
+    utf8_valid: usize,
     /// Newlines in the text already dropped from `buf`.
     lines_before: u64,
     /// Line counting cursor within `buf`: (offset, newlines before it).
@@ -389,6 +392,7 @@ impl TextIngest {
             account: FileAccount::new(path),
             buf: Vec::new(),
             pos: 0,
+            utf8_valid: 0,
             lines_before: 0,
             line_cursor: (0, 0),
             line_no: 0,
@@ -403,24 +407,49 @@ impl TextIngest {
         }
     }
 
+    /// Processes new text in place; only an incomplete record at the end is copied (kept for
+    /// the next chunk). While such a record is pending, the new text is appended in growing
+    /// pieces until it completes, then processing goes back to working in place.
     fn push(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event)) {
         if matches!(self.mode, Mode::Unknown) || bytes.is_empty() {
             return;
         }
-        self.buf.extend_from_slice(bytes);
-        self.run(false, sink);
+        let mut rest = bytes;
+        let mut piece = 4096;
+        while !self.buf.is_empty() && !rest.is_empty() {
+            let old = self.buf.len();
+            let n = piece.min(rest.len());
+            piece *= 2;
+            self.buf.extend_from_slice(&rest[..n]);
+            let mut buf = std::mem::take(&mut self.buf);
+            let used = self.run(&buf, false, sink);
+            if used >= old {
+                // The pending record is done; go on from the original bytes.
+                rest = &rest[used - old..];
+                buf.clear();
+            } else {
+                rest = &rest[n..];
+                buf.drain(..used);
+            }
+            self.buf = buf;
+        }
+        if !rest.is_empty() {
+            let used = self.run(rest, false, sink);
+            self.buf.extend_from_slice(&rest[used..]);
+        }
     }
 
     fn finish(&mut self, sink: &mut dyn FnMut(Event)) {
-        self.run(true, sink);
+        let buf = std::mem::take(&mut self.buf);
+        self.run(&buf, true, sink);
     }
 
     /// Stops after damage in the layer below: one error stands for the damage and for the
     /// incomplete record, if any, it cut.
     fn abandon(&mut self, message: &str) {
-        let at = if self.pos < self.buf.len() {
+        let at = if !self.buf.is_empty() {
             let buf = std::mem::take(&mut self.buf);
-            let loc = self.location(&buf, At::Byte(self.pos));
+            let loc = self.location(&buf, At::Byte(0));
             self.buf = buf;
             format!("{loc} onwards")
         } else {
@@ -452,32 +481,28 @@ impl TextIngest {
         self.account
     }
 
-    fn run(&mut self, eof: bool, sink: &mut dyn FnMut(Event)) {
-        let buf = std::mem::take(&mut self.buf);
+    /// Processes what it can of `buf`; returns how many bytes were consumed.
+    fn run(&mut self, buf: &[u8], eof: bool, sink: &mut dyn FnMut(Event)) -> usize {
+        self.pos = 0;
+        self.line_cursor = (0, 0);
+        self.utf8_valid = match std::str::from_utf8(buf) {
+            Ok(_) => buf.len(),
+            Err(e) => e.valid_up_to(),
+        };
         if matches!(self.mode, Mode::Sniff) {
-            self.sniff(&buf, eof);
+            self.sniff(buf, eof);
         }
         match self.mode {
             Mode::Sniff => {}
-            Mode::Json(_) => self.json(&buf, eof, sink),
-            Mode::Lines => self.lines(&buf, eof, sink),
+            Mode::Json(_) => self.json(buf, eof, sink),
+            Mode::Lines => self.lines(buf, eof, sink),
             Mode::Unknown => self.pos = buf.len(),
         }
-        self.buf = buf;
-        self.compact();
-    }
-
-    /// Drops the consumed part of the buffer.
-    fn compact(&mut self) {
-        if self.pos == 0 {
-            return;
-        }
-        let buf = std::mem::take(&mut self.buf);
-        self.lines_before = self.line_number_at(&buf, self.pos) - 1;
+        let used = self.pos;
+        self.lines_before = self.line_number_at(buf, used) - 1;
         self.line_cursor = (0, 0);
-        self.buf = buf;
-        self.buf.drain(..self.pos);
         self.pos = 0;
+        used
     }
 
     /// 1-based line number of byte `at` of `buf`.
@@ -838,13 +863,22 @@ impl TextIngest {
     fn fast_record(&mut self, buf: &[u8], eof: bool, sink: &mut dyn FnMut(Event)) -> Fast {
         let start = self.pos;
         let src = self.next_src();
-        let rest = &buf[start..];
+        if start >= self.utf8_valid {
+            return Fast::Slow;
+        }
+        // SAFETY: `run` checked with `str::from_utf8` that `buf[..utf8_valid]` is UTF-8, so
+        // `utf8_valid` is a character boundary; `start` is one too, being the position of a `{`.
+        // Parsing from `str` lets serde_json skip checking every string again.
+        let rest = unsafe { std::str::from_utf8_unchecked(&buf[start..self.utf8_valid]) };
+        // Past the checked text the record may simply be incomplete, or may hold invalid UTF-8
+        // (the slow path reports that).
+        let more_may_come = !eof && self.utf8_valid == buf.len();
         match self.sticky {
             Some(Kind::CloudTrail) => {
-                let mut de = serde_json::Deserializer::from_slice(rest).into_iter::<RawRecord<'_>>();
+                let mut de = serde_json::Deserializer::from_str(rest).into_iter::<RawRecord<'_>>();
                 match de
                     .next()
-                    .unwrap_or_else(|| RawRecord::deserialize(&mut serde_json::Deserializer::from_slice(b"")))
+                    .unwrap_or_else(|| RawRecord::deserialize(&mut serde_json::Deserializer::from_str("")))
                 {
                     Ok(raw) => {
                         let end = start + de.byte_offset();
@@ -859,15 +893,15 @@ impl TextIngest {
                         }
                         Fast::Done
                     }
-                    Err(e) if e.is_eof() && !eof => Fast::NeedMore,
+                    Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
                     Err(_) => Fast::Slow,
                 }
             }
             Some(Kind::Dns) => {
-                let mut de = serde_json::Deserializer::from_slice(rest).into_iter::<RawQuery<'_>>();
+                let mut de = serde_json::Deserializer::from_str(rest).into_iter::<RawQuery<'_>>();
                 match de
                     .next()
-                    .unwrap_or_else(|| RawQuery::deserialize(&mut serde_json::Deserializer::from_slice(b"")))
+                    .unwrap_or_else(|| RawQuery::deserialize(&mut serde_json::Deserializer::from_str("")))
                 {
                     Ok(raw) => {
                         let end = start + de.byte_offset();
@@ -882,7 +916,7 @@ impl TextIngest {
                         }
                         Fast::Done
                     }
-                    Err(e) if e.is_eof() && !eof => Fast::NeedMore,
+                    Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
                     Err(_) => Fast::Slow,
                 }
             }

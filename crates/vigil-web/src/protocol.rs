@@ -1,0 +1,78 @@
+//! Messages between the page and the analysis worker. The page sends the dropped `File`
+//! objects themselves (structured clone: no copy of their bytes) plus a JSON job description;
+//! the worker answers with JSON texts.
+
+use serde::{Deserialize, Serialize};
+use vigil_core::scan::ScanReport;
+
+/// What to analyse. Sent as `{job: <JSON of this>, files: [File…]}`; `paths[i]` names `files[i]`
+/// (its path inside a dropped folder, else its name).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Job {
+    pub paths: Vec<String>,
+    /// Pre-signed S3 (or any CORS-enabled https) URLs to fetch and analyse.
+    pub urls: Vec<String>,
+    /// Generate and analyse the built-in sample world instead of user data.
+    pub sample: bool,
+    /// User threat lists and trusted-IP lists that are switched on.
+    pub lists: Vec<UserList>,
+}
+
+/// A user-supplied threat list or trusted-IP list, as loaded in the lists panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserList {
+    pub name: String,
+    /// `true` for a trusted-IP list, `false` for a threat list.
+    pub trusted: bool,
+    pub enabled: bool,
+    pub text: String,
+}
+
+/// How far the analysis has come.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub bytes_done: u64,
+    /// 0 when unknown (a URL without Content-Length).
+    pub bytes_total: u64,
+    pub events: u64,
+    pub files_done: usize,
+    pub files_total: usize,
+    pub elapsed_ms: f64,
+    pub current: String,
+}
+
+impl Progress {
+    pub fn events_per_second(&self) -> f64 {
+        if self.elapsed_ms <= 0.0 {
+            0.0
+        } else {
+            self.events as f64 * 1000.0 / self.elapsed_ms
+        }
+    }
+
+    /// Seconds left at the byte rate so far, when the total is known.
+    pub fn seconds_left(&self) -> Option<f64> {
+        if self.bytes_total == 0 || self.bytes_done == 0 || self.elapsed_ms <= 0.0 {
+            return None;
+        }
+        let rate = self.bytes_done as f64 / self.elapsed_ms;
+        Some(self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate / 1000.0)
+    }
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// The worker's wasm is loaded and it listens.
+    Ready,
+    Progress(Progress),
+    /// What loading one of the user's lists did (format, indicators, bad lines).
+    ListLoaded(vigil_core::intel::LoadReport),
+    /// A URL that could not be fetched, with the reason and what to do.
+    UrlError {
+        url: String,
+        message: String,
+    },
+    Done(Box<ScanReport>),
+    Failed(String),
+}
