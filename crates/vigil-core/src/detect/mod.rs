@@ -4,6 +4,7 @@
 
 pub mod cloudtrail;
 pub mod common;
+pub mod dns;
 pub mod intel;
 pub mod inventory;
 pub mod network;

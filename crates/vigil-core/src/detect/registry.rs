@@ -1,6 +1,7 @@
 //! Every detector Vigil runs, in one list.
 
 use super::cloudtrail;
+use super::dns;
 use super::intel;
 use super::network;
 use super::Detector;
@@ -16,6 +17,9 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
         Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
+        Box::new(dns::dga::DgaDomainRequest::default()),
+        Box::new(dns::exfiltration::DnsDataExfiltration::default()),
+        Box::new(dns::metadata_rebind::MetadataDnsRebind::default()),
         Box::new(intel::iam_caller::IamCaller),
         Box::new(intel::s3_caller::S3Caller),
         Box::new(intel::instance_credential_exfiltration::InstanceCredentialExfiltration::default()),
