@@ -1,5 +1,6 @@
 //! Every detector Vigil runs, in one list.
 
+use super::anomaly;
 use super::cloudtrail;
 use super::dns;
 use super::intel;
@@ -9,6 +10,11 @@ use super::Detector;
 pub fn all() -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(cloudtrail::root_credential_usage::RootCredentialUsage),
+        Box::new(anomaly::iam_anomalous_behavior::IamAnomalousBehavior),
+        Box::new(anomaly::console_login_success_b::ConsoleLoginSuccessB),
+        Box::new(anomaly::s3_anomalous_behavior::S3AnomalousBehavior),
+        Box::new(anomaly::network_port_unusual::NetworkPortUnusual),
+        Box::new(anomaly::traffic_volume_unusual::TrafficVolumeUnusual),
         Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
         Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
         Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
