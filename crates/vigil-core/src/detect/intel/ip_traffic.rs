@@ -84,16 +84,19 @@ struct DnsLink {
     why: String,
 }
 
-/// Outbound flows of one interface to one public address.
+/// Outbound flows of one interface to one public address: about a hundred bytes, whatever the
+/// number of flows.
 #[derive(Clone, Debug)]
 struct FlowSummary {
     first: Millis,
     last: Millis,
     count: u64,
-    samples: Vec<(Millis, SourceRef, String)>,
-    action: crate::findings::model::Action,
-    account: String,
-    region: String,
+    /// The first flow seen (in arrival order) stands for the rest.
+    sample_src: SourceRef,
+    sample: Oriented,
+    blocked: bool,
+    /// Interned (account, region).
+    place: u32,
 }
 
 #[derive(Default)]
@@ -104,6 +107,8 @@ pub struct IpTraffic {
     /// (instance id from the DNS log, answer address) → the listed domains behind it.
     dns_links: HashMap<(String, IpAddr), Vec<DnsLink>>,
     flows: HashMap<(u32, IpAddr), FlowSummary>,
+    places: HashMap<(String, String), u32>,
+    place_list: Vec<(String, String)>,
 }
 
 impl IpTraffic {
@@ -189,21 +194,29 @@ impl IpTraffic {
                     s.count += 1;
                     s.first = s.first.min(f.start);
                     s.last = s.last.max(f.start);
-                    if s.samples.len() < 5 {
-                        s.samples.push((f.start, f.src, flow_summary(&o, f)));
-                    }
                 }
                 None if !full => {
+                    let place =
+                        (f.account_id.clone().unwrap_or_default(), f.region.clone().unwrap_or_default());
+                    let place = match self.places.get(&place) {
+                        Some(&p) => p,
+                        None => {
+                            let p = self.place_list.len() as u32;
+                            self.place_list.push(place.clone());
+                            self.places.insert(place, p);
+                            p
+                        }
+                    };
                     self.flows.insert(
                         key,
                         FlowSummary {
                             first: f.start,
                             last: f.start,
                             count: 1,
-                            samples: vec![(f.start, f.src, flow_summary(&o, f))],
-                            action: connection_action(&o, f),
-                            account: f.account_id.clone().unwrap_or_default(),
-                            region: f.region.clone().unwrap_or_default(),
+                            sample_src: f.src,
+                            sample: o,
+                            blocked: f.action == FlowAction::Reject,
+                            place,
                         },
                     );
                 }
@@ -243,7 +256,7 @@ impl IpTraffic {
                 let mut d = Draft::at(finding_type, severity, f.start, "intel::ip_traffic");
                 d.account_id = f.account_id.clone().unwrap_or_default();
                 d.region = f.region.clone().unwrap_or_default();
-                d.action = connection_action(o, f);
+                d.action = connection_action(o, f.action == FlowAction::Reject);
                 d.resource_role = o.direction.resource_role();
                 let via = domain.map(|q| format!(" ({q})")).unwrap_or_default();
                 d.title = format!("EC2 instance {{instance}} is communicating with {what}.");
@@ -289,12 +302,27 @@ impl Detector for IpTraffic {
                     instance,
                     subject.interface_id.as_deref().unwrap_or("")
                 );
-                let mut samples = s.samples.clone();
-                samples.push((link.time, link.src, format!("{instance} resolved {} to {ip}", link.query)));
+                let o = &s.sample;
+                let arrow = if o.egress { "→" } else { "←" };
+                let flow_line = format!(
+                    "{instance} {}:{} {arrow} {}:{} {} ({} flow records from {} to {})",
+                    o.local,
+                    o.local_port,
+                    o.remote,
+                    o.remote_port,
+                    crate::net::flow::protocol_name(o.protocol),
+                    s.count,
+                    crate::time::format_iso8601(s.first),
+                    crate::time::format_iso8601(s.last)
+                );
+                let samples = vec![
+                    (s.first, s.sample_src, flow_line),
+                    (link.time, link.src, format!("{instance} resolved {} to {ip}", link.query)),
+                ];
                 let first = samples[0].clone();
                 let link2 = link.clone();
-                let action = s.action.clone();
-                let (account, region) = (s.account.clone(), s.region.clone());
+                let action = connection_action(o, s.blocked);
+                let (account, region) = self.place_list[s.place as usize].clone();
                 let attributed = Subject { instance_id: Some(instance.clone()), interface_id: None };
                 self.pending.add(
                     key.clone(),

@@ -98,16 +98,13 @@ impl Subject {
 }
 
 /// GuardDuty's `NETWORK_CONNECTION` action for an oriented flow record.
-pub fn connection_action(
-    o: &crate::net::flow::Oriented,
-    f: &crate::event::FlowRecord,
-) -> crate::findings::model::Action {
+pub fn connection_action(o: &crate::net::flow::Oriented, blocked: bool) -> crate::findings::model::Action {
     use crate::findings::model::*;
     Action {
         action_type: "NETWORK_CONNECTION".to_string(),
         network_connection_action: Some(NetworkConnectionAction {
             connection_direction: o.direction.as_str().to_string(),
-            blocked: f.action == crate::event::FlowAction::Reject,
+            blocked,
             protocol: crate::net::flow::protocol_name(o.protocol).to_string(),
             local_port_details: Some(PortDetails::new(o.local_port)),
             remote_port_details: Some(PortDetails::new(o.remote_port)),

@@ -84,7 +84,7 @@ impl Detector for Tor {
             let mut d = Draft::at(t, sev, f.start, "intel::tor");
             d.account_id = f.account_id.clone().unwrap_or_default();
             d.region = f.region.clone().unwrap_or_default();
-            d.action = connection_action(&o, f);
+            d.action = connection_action(&o, f.action == FlowAction::Reject);
             d.resource_role = o.direction.resource_role();
             d.title = title.to_string();
             d.description = format!("{title} Remote address: {remote}.");
