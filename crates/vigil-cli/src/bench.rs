@@ -232,7 +232,7 @@ pub fn cloudtrail(target: usize) -> Vec<u8> {
         let data = source == "s3.amazonaws.com";
         let (n, k) = (rng.next() % 50, rng.next() % 100_000_000);
         // Mostly role sessions, some IAM users.
-        let identity = if rng.next() % 3 == 0 {
+        let identity = if rng.next().is_multiple_of(3) {
             format!(
                 r#"{{"type":"IAMUser","principalId":"AIDA4EXAMPLEID{n:05}","arn":"arn:aws:iam::111122223333:user/user{n}","accountId":"111122223333","accessKeyId":"AKIA4EXAMPLE{k:08}","userName":"user{n}"}}"#
             )
