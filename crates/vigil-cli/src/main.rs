@@ -4,12 +4,15 @@
 //!   files and folders (walked recursively, in sorted order), writes findings to stdout (or
 //!   FILE) in the chosen format (default `table`, coloured on a terminal) and a summary of what
 //!   was read to stderr;
-//! - `vigil bench` — ingestion throughput on generated logs.
+//! - `vigil bench` — ingestion throughput on generated logs;
+//! - `vigil sample OUT_DIR` — writes a generated multi-account AWS world with attacks and its
+//!   answer key (`expected-findings.json`).
 //!
 //! Exit status: 0 when the scan completed (whatever it found, whatever damage it reported), 2
 //! for bad arguments or unreadable paths, 3 when nothing given could be analysed.
 
 mod bench;
+mod sample;
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek, Write};
@@ -41,6 +44,9 @@ enum Command {
     Scan(ScanArgs),
     /// Measure ingestion speed on generated CloudTrail, VPC flow and Route 53 logs.
     Bench(bench::BenchArgs),
+    /// Write a generated multi-day, multi-account AWS world with attacks (raw log files and
+    /// `expected-findings.json`).
+    Sample(sample::SampleArgs),
 }
 
 #[derive(Args)]
@@ -105,6 +111,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Bench(args) => bench::run(&args).map_err(Failure::bad_arguments),
+        Command::Sample(args) => sample::run(&args).map_err(Failure::bad_arguments),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

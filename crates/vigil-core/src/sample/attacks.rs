@@ -4,11 +4,11 @@
 //! | scenario | account | what happens | expected finding types |
 //! |---|---|---|---|
 //! | `root-signin` | security (else production) | root signs in without MFA at night and looks around | `Policy:IAMUser/RootCredentialUsage` |
-//! | `ssh-brute-force-in` | production | a blocklisted address (ipsum) tries SSH on the bastion ~360 times in 45 min | `UnauthorizedAccess:EC2/SSHBruteForce` (bastion, TARGET) |
+//! | `ssh-brute-force-in` | production | a blocklisted address (ipsum) tries SSH on the bastion ~360 times in 45 min | `UnauthorizedAccess:EC2/SSHBruteForce` (bastion, TARGET), `Recon:EC2/PortProbeUnprotectedPort` |
 //! | `bucket-made-public` | production | Terraform user removes the bucket's public access block and puts a `Principal: "*"` policy | `Policy:S3/BucketBlockPublicAccessDisabled`, `Policy:S3/BucketAnonymousAccessGranted` |
 //! | `instance-creds-outside-aws` | production | web-1's instance-role session key is used from a VPS outside AWS | `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS` |
 //! | `c2-dns` | production | web-2 resolves GuardDuty tester's C&C domain every ten minutes for six hours | `Backdoor:EC2/C&CActivity.B!DNS` |
-//! | `cloudtrail-stopped-from-tor` | production | the reporting script's leaked key, from a Tor exit with a Kali CLI, recons and stops the trail | `Stealth:IAMUser/CloudTrailLoggingDisabled`, `PenTest:IAMUser/KaliLinux`, `UnauthorizedAccess:IAMUser/TorIPCaller`, `Recon:IAMUser/TorIPCaller` |
+//! | `cloudtrail-stopped-from-tor` | production | the reporting script's leaked key, from a Tor exit with a Kali CLI, recons and stops the trail | `Stealth:IAMUser/CloudTrailLoggingDisabled`, `PenTest:IAMUser/KaliLinux`, `UnauthorizedAccess:IAMUser/TorIPCaller`, `Recon:IAMUser/TorIPCaller`, `Discovery:S3/TorIPCaller` (its ListBuckets) |
 //! | `dns-exfiltration` | production | db-1 sends ~500 queries with long base32 labels under one domain | `Trojan:EC2/DNSDataExfiltration` |
 //! | `developer-key-anomaly` | production | bob's access key, from a new network with a new SDK, lists IAM, reads secrets, creates a user with a key | `Discovery:`, `CredentialAccess:`, `Persistence:IAMUser/AnomalousBehavior` |
 //! | `s3-exfiltration` | production | the same key then downloads ~600 objects from the customer-data bucket it never touched | `Exfiltration:S3/AnomalousBehavior` |
@@ -185,7 +185,9 @@ fn expected(w: &World, a: &Account, s: Scenario, at: Millis) -> Vec<ExpectedFind
             a,
             s,
             at,
-            &["UnauthorizedAccess:EC2/SSHBruteForce"],
+            // The brute forcer is on public blocklists, so its accepted tries on the open SSH
+            // port are also a PortProbeUnprotectedPort, as in GuardDuty.
+            &["UnauthorizedAccess:EC2/SSHBruteForce", "Recon:EC2/PortProbeUnprotectedPort"],
             "Instance",
             &a.instance("bastion-1").id,
             None,
@@ -224,6 +226,8 @@ fn expected(w: &World, a: &Account, s: Scenario, at: Millis) -> Vec<ExpectedFind
                     "PenTest:IAMUser/KaliLinux",
                     "UnauthorizedAccess:IAMUser/TorIPCaller",
                     "Recon:IAMUser/TorIPCaller",
+                    // Its ListBuckets: an S3 API from Tor.
+                    "Discovery:S3/TorIPCaller",
                 ],
                 "AccessKey",
                 &a.user("svc-reporting").access_key,
