@@ -475,6 +475,32 @@ mod tests {
         assert_eq!(f[0].finding_type, "Backdoor:EC2/Spambot");
     }
 
+    /// Scale check (run with `--ignored --nocapture`): a busy web server answering 250,000
+    /// public clients plus internet background scanning, one million records; nothing fires.
+    #[test]
+    #[ignore]
+    fn million_benign_records() {
+        use fixtures::*;
+        let start = std::time::Instant::now();
+        let mut engine = crate::detect::Engine::default();
+        let mut n = 0u64;
+        for i in 0..250_000u64 {
+            let client = format!("{}.{}.{}.{}", 23 + i % 150, (i >> 8) % 256, i % 256, 1 + i % 200);
+            let cport = 1024 + (i * 7 % 60000) as u16;
+            let t = T0 + (i as i64) * 300;
+            engine.observe(&ev(flow(n, "eni-web", &client, cport, "10.0.0.5", 443, 6, 12, 2400, t)));
+            engine.observe(&ev(flow(n + 1, "eni-web", "10.0.0.5", 443, &client, cport, 6, 14, 18_000, t)));
+            // Background scanning of closed ports, and the resets.
+            let port = (i % 1000) as u16 + 1;
+            engine.observe(&ev(flow(n + 2, "eni-web", &client, 50000, "10.0.0.5", port, 6, 1, 44, t)));
+            engine.observe(&ev(flow(n + 3, "eni-web", "10.0.0.5", port, &client, 50000, 6, 1, 40, t)));
+            n += 4;
+        }
+        let findings = engine.finish();
+        println!("{n} records in {:?}; {} findings", start.elapsed(), findings.len());
+        assert!(findings.is_empty(), "{:#?}", &findings[..findings.len().min(3)]);
+    }
+
     #[test]
     fn human_sizes() {
         assert_eq!(human_bytes(512), "512 B");
