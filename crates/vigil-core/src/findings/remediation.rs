@@ -195,6 +195,19 @@ pub static GUIDES: &[Guide] = &[
         contain_credentials: true,
     },
     Guide {
+        types: &["Exfiltration:S3/TransferDataToCloudAccount"],
+        summary: "The policy of bucket {AWS::S3::Bucket} now lets account {remote_account} read or write it.",
+        check_first: &[
+            "Is {remote_account} one of your accounts or a known partner?",
+            "What did {remote_account} read since {last_seen} (CloudTrail S3 data events, server access logs)?",
+        ],
+        commands: &[
+            "aws s3api get-bucket-policy --bucket {AWS::S3::Bucket} --query Policy --output text",
+            "aws s3api delete-bucket-policy --bucket {AWS::S3::Bucket}   # or put back the previous policy",
+        ],
+        contain_credentials: true,
+    },
+    Guide {
         types: &["PrivilegeEscalation:IAM/AccountManipulation"],
         summary: "Administrator permissions were granted to a user, group or role.",
         check_first: &[

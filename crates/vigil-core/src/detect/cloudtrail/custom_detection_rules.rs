@@ -254,6 +254,29 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
+        signal: "S3BucketPolicySharedOutsideAccount",
+        finding_type: "Exfiltration:S3/TransferDataToCloudAccount",
+        severity: HIGH,
+        event_source: "s3.amazonaws.com",
+        event_names: &["PutBucketPolicy"],
+        documented: false,
+        attempts_count: false,
+        check: |call, req| {
+            let bucket = call.s3.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
+            let policy = get_ci(req, "bucketPolicy").or_else(|| get_ci(req, "policy"))?;
+            let accounts = external_policy_accounts(policy, &call.account_id);
+            let first = accounts.first().cloned()?;
+            Some(Signal {
+                what: format!(
+                    "the policy of S3 bucket {bucket} now grants access to account(s) {}",
+                    accounts.join(", ")
+                ),
+                affected: vec![("AWS::S3::Bucket", bucket)],
+                remote_account: Some(first),
+            })
+        },
+    },
+    Rule {
         signal: "AdminPolicyAttached",
         finding_type: "PrivilegeEscalation:IAM/AccountManipulation",
         severity: HIGH,
@@ -434,6 +457,45 @@ fn external_share(permission: Option<&Value>, own_account: &str) -> Option<Share
         }
     }
     (share.public || !share.accounts.is_empty()).then_some(share)
+}
+
+/// Accounts other than `own_account` that an `Allow` statement of a bucket policy (object or
+/// JSON text) names as principal (`"AWS": "arn:aws:iam::ACCOUNT:…"` or a bare account id).
+/// `"*"` is not an account: public grants are the S3 public-access detector's.
+fn external_policy_accounts(policy: &Value, own_account: &str) -> Vec<String> {
+    let parsed;
+    let policy = match policy {
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(v) => {
+                parsed = v;
+                &parsed
+            }
+            Err(_) => return Vec::new(),
+        },
+        other => other,
+    };
+    let mut out: Vec<String> = Vec::new();
+    for st in as_list(get_ci(policy, "Statement")) {
+        if get_ci(st, "Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        let Some(principal) = get_ci(st, "Principal") else { continue };
+        for p in as_list(get_ci(principal, "AWS")) {
+            let Some(p) = p.as_str() else { continue };
+            let account = match p.strip_prefix("arn:aws:iam::").or_else(|| p.strip_prefix("arn:aws:sts::")) {
+                Some(rest) => rest.split(':').next().unwrap_or(""),
+                None => p,
+            };
+            if account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && account != own_account
+                && !out.iter().any(|a| a == account)
+            {
+                out.push(account.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Whether an IAM policy document (object or JSON text) allows every action on every resource.
