@@ -80,10 +80,10 @@ export async function rows(page) {
 
 export async function screenshot(page, name, { docs = false } = {}) {
   await mkdir(OUT, { recursive: true });
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, timeout: 120_000 });
   if (docs) {
     await mkdir(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, `${name}.png`) });
+    await page.screenshot({ path: join(DOCS, `${name}.png`), timeout: 120_000 });
   }
 }
 

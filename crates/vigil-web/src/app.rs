@@ -308,7 +308,12 @@ pub fn app() -> Html {
     let body = match (&*loaded, *tab) {
         (_, Tab::Lists) => html! { <ListsPanel lists={(*lists).clone()} on_change={on_lists} /> },
         (_, Tab::About) => about(),
-        (None, _) => html! {},
+        (None, Tab::Rules) => html! {
+            <RulesPanel rules={(*rules).clone()} findings={findings.clone()} draft={(*rule_draft).clone()} {on_draft} on_change={on_rules} />
+        },
+        (None, _) => {
+            html! { <p class="empty">{"No report yet: drop logs above or try the sample data."}</p> }
+        }
         (Some(l), Tab::Summary) => {
             html! { <Summary loaded={l.clone()} findings={findings.clone()} on_type={show_type} /> }
         }
@@ -349,8 +354,13 @@ pub fn app() -> Html {
             if let Some(e) = &*share_error {
                 <p class="error" data-testid="share-error">{format!("This share link could not be opened: {e}")}</p>
             }
-            if shared_view {
-                <p class="notice"><a href="./" data-testid="open-own">{"Analyse your own logs instead"}</a></p>
+            if let Some(l) = loaded.as_ref().filter(|l| l.shared) {
+                <p class="notice" data-testid="shared-notice">
+                    { if l.redacted {
+                        "This report was opened from a share link (read-only). Account ids and IP addresses were redacted by the sender. "
+                    } else { "This report was opened from a share link (read-only). " } }
+                    <a href="./" data-testid="open-own">{"Analyse your own logs instead"}</a>
+                </p>
             } else {
                 <InputPanel status={(*status).clone()} {on_files} {on_urls} {on_sample} {on_cancel} {on_collecting} url_errors={(*url_errors).clone()} />
             }

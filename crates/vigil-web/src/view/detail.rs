@@ -78,7 +78,7 @@ pub fn finding_detail(props: &DetailProps) -> Html {
             <p class="type">{f.finding_type.clone()}</p>
             <p>{f.description.clone()}</p>
             <dl class="facts">
-                <dt>{"Resource"}</dt><dd>{format!("{} — {}", f.resource.resource_type, resource_label(f))}</dd>
+                <dt>{"Resource"}</dt><dd>{resource_label(f)}</dd>
                 <dt>{"Role"}</dt><dd>{f.service.resource_role.clone()}</dd>
                 if let Some(actor) = &vigil.actor { <dt>{"Actor"}</dt><dd>{actor.clone()}</dd> }
                 if let Some(remote) = remote_party(f) { <dt>{"Remote party"}</dt><dd>{remote}</dd> }

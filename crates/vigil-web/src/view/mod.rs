@@ -12,24 +12,7 @@ pub mod timeline;
 use vigil_core::findings::{Finding, SeverityLabel};
 use wasm_bindgen::JsCast;
 
-/// What the finding is about, in one short string: the user behind an access key, the
-/// instance, or the buckets.
-pub fn resource_label(f: &Finding) -> String {
-    let r = &f.resource;
-    if let Some(a) = &r.access_key_details {
-        if a.access_key_id.is_empty() {
-            return a.user_name.clone();
-        }
-        return format!("{} ({})", a.user_name, a.access_key_id);
-    }
-    if let Some(i) = &r.instance_details {
-        return i.instance_id.clone();
-    }
-    if let Some(b) = &r.s3_bucket_details {
-        return b.iter().map(|b| b.name.as_str()).collect::<Vec<_>>().join(", ");
-    }
-    r.resource_type.clone()
-}
+pub use vigil_core::export::resource_label;
 
 /// The resource's id alone (for filters and test hooks).
 pub fn resource_id(f: &Finding) -> String {

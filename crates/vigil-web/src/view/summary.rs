@@ -54,11 +54,6 @@ pub fn summary(props: &SummaryProps) -> Html {
                 }) }
                 <div class="card neutral"><span class="n">{archived}</span><span class="label">{"Archived"}</span></div>
             </div>
-            if props.loaded.shared {
-                <p class="notice" data-testid="shared-notice">{ if props.loaded.redacted {
-                    "This report was opened from a share link (read-only). Account ids and IP addresses were redacted by the sender."
-                } else { "This report was opened from a share link (read-only)." } }</p>
-            }
             <div class="columns">
                 <div>
                     <h3>{"By finding type"}</h3>
