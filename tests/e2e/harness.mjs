@@ -52,7 +52,9 @@ export async function launch() {
 
 /** Opens the console, recording every request URL and console error. */
 export async function open(context, url) {
-  const page = context.pages()[0] || await context.newPage();
+  // A new tab each time: going from one share link to another only changes the fragment,
+  // which would not reload an existing tab.
+  const page = await context.newPage();
   page.requests = [];
   page.errors = [];
   page.on('request', r => page.requests.push(r.url()));

@@ -83,6 +83,9 @@ test('a suppression rule shows its reach before saving and archives (not deletes
     await page.waitForSelector('[data-testid=analyze-status]');
     await page.click('[data-testid=tab-suppression]');
     assert.equal(await page.locator('[data-testid=rule-row]').count(), 1);
+    // Leave the browser as found for the other tests.
+    await page.click('[data-testid=rule-row] button.link');
+    assert.equal(await page.locator('[data-testid=rule-row]').count(), 0);
   });
 });
 
