@@ -15,12 +15,14 @@ use crate::protocol::{Job, Reply};
 /// Relative, so the console works from any path prefix.
 const WORKER_LOADER: &str = "worker-loader.js";
 
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
 pub struct AnalysisClient {
     worker: RefCell<Option<Worker>>,
     ready: Rc<RefCell<bool>>,
     queued: Rc<RefCell<Vec<JsValue>>>,
     on_reply: Rc<dyn Fn(Reply)>,
-    _handler: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>>,
+    _handler: RefCell<Option<MessageHandler>>,
 }
 
 impl AnalysisClient {

@@ -114,6 +114,9 @@ impl Filter {
     }
 }
 
+/// A change to one filter field, from the field's new text.
+type FilterEdit = Rc<dyn Fn(&mut Filter, String)>;
+
 #[derive(Properties, PartialEq)]
 pub struct TableProps {
     pub findings: Rc<Vec<Finding>>,
@@ -137,7 +140,7 @@ pub fn findings_table(props: &TableProps) -> Html {
     let types = distinct(&props.findings, |f| f.finding_type.clone());
     let accounts = distinct(&props.findings, |f| f.account_id.clone());
 
-    let set = |change: Rc<dyn Fn(&mut Filter, String)>| {
+    let set = |change: FilterEdit| {
         let on_filter = props.on_filter.clone();
         let filter = filter.clone();
         move |value: String| {
