@@ -41,33 +41,7 @@ pub fn severity_class(label: SeverityLabel) -> &'static str {
 pub const SEVERITIES: [SeverityLabel; 4] =
     [SeverityLabel::Critical, SeverityLabel::High, SeverityLabel::Medium, SeverityLabel::Low];
 
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+pub use vigil_core::baseline::features::{bytes, thousands};
 
 /// Offers `text` as a file download (a Blob URL; nothing leaves the browser).
 pub fn download(filename: &str, mime: &str, text: &str) {
