@@ -40,7 +40,11 @@ pub fn buckets(findings: &[Finding]) -> Vec<Bucket> {
     let first = min.div_euclid(width) * width;
     let n = ((max - first) / width + 1) as usize;
     let mut out: Vec<Bucket> = (0..n)
-        .map(|i| Bucket { start: first + i as Millis * width, end: first + (i as Millis + 1) * width, counts: [0; 4] })
+        .map(|i| Bucket {
+            start: first + i as Millis * width,
+            end: first + (i as Millis + 1) * width,
+            counts: [0; 4],
+        })
         .collect();
     for (a, b, label) in spans {
         let from = ((a - first) / width) as usize;
