@@ -9,6 +9,7 @@
 //!
 //! Nothing here knows about browsers or terminals; `vigil-web` and `vigil-cli` sit on top.
 
+pub mod baseline;
 pub mod detect;
 pub mod event;
 pub mod export;

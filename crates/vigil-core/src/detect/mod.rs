@@ -2,8 +2,10 @@
 //! which fields, how severity is chosen, known false positives) and tested with positive and
 //! negative fixtures. [`registry`] lists them all; [`Engine`] runs them over a stream of events.
 
+pub mod anomaly;
 pub mod cloudtrail;
 pub mod common;
+pub mod dns;
 pub mod intel;
 pub mod inventory;
 pub mod network;
@@ -18,6 +20,10 @@ use crate::findings::{Finding, FindingSink};
 #[derive(Default)]
 pub struct Context {
     pub inventory: inventory::Inventory,
+    /// Learned (or imported) baselines and their configuration (learning days, imported
+    /// baseline file). Fed every event by the engine and finished before the detectors finish,
+    /// so detectors consult it in their `finish`.
+    pub baseline: crate::baseline::Baselines,
     /// Threat intelligence: bundled feeds and user threat/trusted lists. Empty by default.
     pub intel: crate::intel::Intel,
 }
@@ -74,18 +80,26 @@ impl Engine {
     pub fn observe(&mut self, event: &Event) {
         self.events_seen += 1;
         self.context.inventory.observe(event);
+        self.context.baseline.observe(event);
         for d in &mut self.detectors {
             d.observe(event, &self.context, &mut self.sink);
         }
     }
 
-    pub fn finish(mut self) -> Vec<Finding> {
+    pub fn finish(self) -> Vec<Finding> {
+        self.finish_with_context().0
+    }
+
+    /// Like [`Engine::finish`], also handing back the context (for the learned baselines: the
+    /// baselines view and export).
+    pub fn finish_with_context(mut self) -> (Vec<Finding>, Context) {
+        self.context.baseline.finish();
         for d in &mut self.detectors {
             d.finish(&self.context, &mut self.sink);
         }
         let mut findings = self.sink.into_findings();
         crate::intel::drop_trusted(&mut findings, &self.context.intel);
-        findings
+        (findings, self.context)
     }
 }
 

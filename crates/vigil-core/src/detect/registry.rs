@@ -1,6 +1,8 @@
 //! Every detector Vigil runs, in one list.
 
+use super::anomaly;
 use super::cloudtrail;
+use super::dns;
 use super::intel;
 use super::network;
 use super::Detector;
@@ -8,6 +10,11 @@ use super::Detector;
 pub fn all() -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(cloudtrail::root_credential_usage::RootCredentialUsage),
+        Box::new(anomaly::iam_anomalous_behavior::IamAnomalousBehavior),
+        Box::new(anomaly::console_login_success_b::ConsoleLoginSuccessB),
+        Box::new(anomaly::s3_anomalous_behavior::S3AnomalousBehavior),
+        Box::new(anomaly::network_port_unusual::NetworkPortUnusual),
+        Box::new(anomaly::traffic_volume_unusual::TrafficVolumeUnusual),
         Box::new(cloudtrail::short_term_root_credential_usage::ShortTermRootCredentialUsage),
         Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
         Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
@@ -16,6 +23,9 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
         Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
+        Box::new(dns::dga::DgaDomainRequest::default()),
+        Box::new(dns::exfiltration::DnsDataExfiltration::default()),
+        Box::new(dns::metadata_rebind::MetadataDnsRebind::default()),
         Box::new(intel::iam_caller::IamCaller),
         Box::new(intel::s3_caller::S3Caller),
         Box::new(intel::instance_credential_exfiltration::InstanceCredentialExfiltration::default()),
