@@ -1,7 +1,9 @@
 //! `vigil`: Vigil's detection core on the command line.
 //!
-//! - `vigil scan PATH...` — scans files and folders (walked recursively, in sorted order),
-//!   prints findings to stdout and a summary of what was read to stderr;
+//! - `vigil scan PATH... [--format json|jsonl|table|csv|asff|ocsf] [--output FILE]` — scans
+//!   files and folders (walked recursively, in sorted order), writes findings to stdout (or
+//!   FILE) in the chosen format (default `table`, coloured on a terminal) and a summary of what
+//!   was read to stderr;
 //! - `vigil bench` — ingestion throughput on generated logs.
 //!
 //! Exit status: 0 when the scan completed (whatever it found, whatever damage it reported), 2
@@ -10,12 +12,13 @@
 mod bench;
 
 use std::fs::File;
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, IsTerminal, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use vigil_core::detect::{Context, Engine};
+use vigil_core::export::{self, Format as OutputFormat, RenderOptions};
 use vigil_core::ingest::archive::is_zip;
 use vigil_core::ingest::Format;
 use vigil_core::intel::ListKind;
@@ -48,6 +51,21 @@ struct ScanArgs {
     /// Write the per-file account (records, events, skipped, errors, bytes) as JSON.
     #[arg(long, value_name = "FILE")]
     summary_json: Option<PathBuf>,
+    /// Findings format: `json` is exactly what `aws guardduty get-findings` prints, `jsonl` one
+    /// GuardDuty finding per line with Vigil's evidence and remediation, `asff` a Security Hub
+    /// BatchImportFindings body, `ocsf` OCSF Detection Findings, `csv`, or `table` for people.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
+    format: OutputFormat,
+    /// Write the findings to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Colour the table: `auto` (when writing to a terminal and NO_COLOR is unset), `always`, `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
+    /// Add Vigil's extension (why, evidence, remediation) to `--format json` as a `Vigil` object;
+    /// left out by default so the output stays identical in shape to GuardDuty's.
+    #[arg(long)]
+    with_vigil: bool,
     /// A threat list (IPs, CIDRs, domains) in any format GuardDuty accepts (TXT, STIX,
     /// OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE) or a STIX 2.1 bundle; repeatable.
     /// Matches raise the `.Custom` finding types.
@@ -60,6 +78,10 @@ struct ScanArgs {
     /// Do not load the bundled threat intelligence (Tor, C2, mining, scanners, AWS ranges…).
     #[arg(long)]
     no_bundled_intel: bool,
+}
+
+fn parse_format(s: &str) -> Result<OutputFormat, String> {
+    s.parse()
 }
 
 /// Exit statuses.
@@ -102,12 +124,36 @@ fn scan(args: &ScanArgs) -> Result<(), Failure> {
         });
     }
     let engine = build_engine(args)?;
+    // Open the output before scanning so a bad path fails before a long scan, not after.
+    let mut output_file = match &args.output {
+        Some(path) => {
+            Some(File::create(path).map_err(|e| Failure::bad_arguments(format!("{}: {e}", path.display())))?)
+        }
+        None => None,
+    };
     let report = scan_files(engine, &inputs);
     if let Some(path) = &args.summary_json {
         write_summary_json(&report, path).map_err(Failure::bad_arguments)?;
     }
-    let stdout = io::stdout();
-    print_findings_table(&report, &mut stdout.lock()).map_err(|e| Failure::bad_arguments(e.to_string()))?;
+    let options = RenderOptions {
+        color: match args.color.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => {
+                output_file.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        },
+        vigil_extension: args.with_vigil,
+    };
+    let text = export::render(&report.findings, args.format, &options);
+    let written = match output_file.as_mut() {
+        Some(file) => file.write_all(text.as_bytes()).and_then(|()| file.flush()),
+        None => io::stdout().lock().write_all(text.as_bytes()),
+    };
+    written.map_err(|e| {
+        let target = args.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+        Failure::bad_arguments(format!("{target}: {e}"))
+    })?;
     print_human_summary(&report, &mut io::stderr().lock())
         .map_err(|e| Failure::bad_arguments(e.to_string()))?;
     if !report
@@ -259,71 +305,6 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 fn write_summary_json(report: &ScanReport, path: &Path) -> Result<(), String> {
     let json = serde_json::to_string_pretty(&report.summary()).map_err(|e| e.to_string())?;
     std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// What a finding is about, in one short cell.
-fn resource_cell(f: &vigil_core::findings::Finding) -> String {
-    let r = &f.resource;
-    if let Some(k) = &r.access_key_details {
-        return match (k.user_name.is_empty(), k.access_key_id.is_empty()) {
-            (false, false) => format!("{} ({})", k.user_name, k.access_key_id),
-            (false, true) => k.user_name.clone(),
-            _ => k.access_key_id.clone(),
-        };
-    }
-    if let Some(i) = &r.instance_details {
-        return i.instance_id.clone();
-    }
-    if let Some(b) = &r.s3_bucket_details {
-        return b.iter().map(|b| b.name.as_str()).collect::<Vec<_>>().join(",");
-    }
-    r.resource_type.clone()
-}
-
-fn print_findings_table(report: &ScanReport, out: &mut impl Write) -> io::Result<()> {
-    if report.findings.is_empty() {
-        return writeln!(out, "No findings.");
-    }
-    let mut findings: Vec<_> = report.findings.iter().collect();
-    findings
-        .sort_by(|a, b| b.severity.total_cmp(&a.severity).then_with(|| a.finding_type.cmp(&b.finding_type)));
-    let rows: Vec<[String; 6]> = findings
-        .iter()
-        .map(|f| {
-            [
-                format!("{} {:.1}", f.severity_label().as_str(), f.severity),
-                f.finding_type.clone(),
-                f.account_id.clone(),
-                f.region.clone(),
-                resource_cell(f),
-                f.service.count.to_string(),
-            ]
-        })
-        .collect();
-    let header = ["SEVERITY", "TYPE", "ACCOUNT", "REGION", "RESOURCE", "COUNT"];
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[&str]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    writeln!(out, "{}", line(&header))?;
-    for (row, f) in rows.iter().zip(&findings) {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        writeln!(out, "{}", line(&cells))?;
-        writeln!(out, "    {}", f.title)?;
-    }
-    Ok(())
 }
 
 /// How many errors the stderr summary lists before pointing at `--summary-json`.

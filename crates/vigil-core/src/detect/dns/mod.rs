@@ -245,6 +245,42 @@ mod tests {
     }
 
     #[test]
+    fn resolver_query_log_json_feeds_the_dns_detectors() {
+        use crate::event::{Event, SourceRef};
+        use crate::ingest::route53::parse_query;
+        let line = |i: usize, name: &str, rcode: &str, rdata: Option<&str>| {
+            let answers = rdata
+                .map(|r| format!(r#"[{{"Rdata":"{r}","Type":"A","Class":"IN"}}]"#))
+                .unwrap_or("[]".into());
+            format!(
+                r#"{{"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"2024-03-01T00:00:{:02}Z","query_name":"{name}.","query_type":"A","query_class":"IN","rcode":"{rcode}","answers":{answers},"srcaddr":"10.0.0.5","srcport":"53000","transport":"UDP","srcids":{{"instance":"i-0dns"}}}}"#,
+                i % 60
+            )
+        };
+        let mut lines = vec![
+            line(0, "xjkqwpzmfhtrvb.com", "NXDOMAIN", None),
+            line(1, "qpwoeirutyzxmv.net", "NXDOMAIN", None),
+            line(2, "mnbvcxzlkjhgqw.org", "NXDOMAIN", None),
+            line(3, "169.254.169.254.nip.io", "NOERROR", Some("169.254.169.254")),
+            line(4, "www.example.com", "NOERROR", Some("93.184.216.34")),
+        ];
+        lines.push(line(5, "d111111abcdef8.cloudfront.net", "NOERROR", Some("13.224.0.1")));
+        let events: Vec<Event> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Event::Dns(parse_query(l.as_bytes(), SourceRef { file: 0, record: i as u64 }).unwrap())
+            })
+            .collect();
+        let f = crate::detect::testing::scan_events(events);
+        let mut types: Vec<&str> = f.iter().map(|x| x.finding_type.as_str()).collect();
+        types.sort();
+        assert_eq!(types, vec!["Trojan:EC2/DGADomainRequest.B", "UnauthorizedAccess:EC2/MetadataDNSRebind"]);
+        assert!(f.iter().all(|x| x.resource.instance_details.as_ref().unwrap().instance_id == "i-0dns"));
+        assert!(f.iter().all(|x| x.region == "us-east-1" && x.account_id == "111122223333"));
+    }
+
+    #[test]
     fn entropy_of_strings() {
         assert_eq!(entropy("aaaa"), 0.0);
         assert!((entropy("abcd") - 2.0).abs() < 1e-9);

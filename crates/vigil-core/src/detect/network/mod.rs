@@ -381,6 +381,100 @@ mod tests {
         assert_eq!(f[0].account_id, "111122223333");
     }
 
+    /// Flow-log text (header line optional) → events, through the real parser.
+    fn from_text(text: &str) -> Vec<Event> {
+        use crate::ingest::flow::{FlowFormat, FlowLine};
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+        let format = match lines.peek().and_then(|l| FlowFormat::from_header(l.as_bytes())) {
+            Some(f) => {
+                lines.next();
+                f
+            }
+            None => FlowFormat::default(),
+        };
+        lines
+            .enumerate()
+            .filter_map(|(i, l)| {
+                match format.parse_line(l.as_bytes(), SourceRef { file: 0, record: i as u64 }) {
+                    Ok(FlowLine::Record(r)) => Some(Event::Flow(*r)),
+                    Ok(FlowLine::Skip(_)) => None,
+                    Err(e) => panic!("fixture line {i}: {e}"),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn default_v2_text_feeds_brute_force() {
+        // No header: the default v2 format. 30 SSH logins from the internet, both directions.
+        let mut text = String::new();
+        for i in 0..30 {
+            let t = 1_709_251_200 + i * 5;
+            text += &format!(
+                "2 111122223333 eni-0a1 45.9.9.9 10.0.0.5 {} 22 6 14 3200 {t} {} ACCEPT OK\n",
+                40000 + i,
+                t + 60
+            );
+            text += &format!(
+                "2 111122223333 eni-0a1 10.0.0.5 45.9.9.9 22 {} 6 12 3900 {t} {} ACCEPT OK\n",
+                40000 + i,
+                t + 60
+            );
+        }
+        text += "2 111122223333 eni-0a1 - - - - - - - 1709251200 1709251260 - NODATA\n";
+        let f = crate::detect::testing::scan_events(from_text(&text));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].finding_type, "UnauthorizedAccess:EC2/SSHBruteForce");
+        assert_eq!(f[0].service.count, 30);
+        assert_eq!(f[0].account_id, "111122223333");
+    }
+
+    #[test]
+    fn v5_text_with_flow_direction_and_tcp_flags_feeds_an_east_west_portscan() {
+        // Both ends private: only flow-direction (and tcp-flags for who opened) tell the story.
+        let mut text = String::from(
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action \
+             log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id \
+             sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path\n",
+        );
+        for p in 1..=120 {
+            let t = 1_709_251_200 + p;
+            text += &format!(
+                "5 111122223333 eni-0b2 10.0.0.9 10.0.3.3 61000 {p} 6 1 44 {t} {} ACCEPT OK vpc-1 subnet-1 i-0scan 2 IPv4 \
+                 10.0.0.9 10.0.3.3 eu-west-1 euw1-az1 - - - - egress 1\n",
+                t + 60
+            );
+            // Closed ports answer with a reset (ingress, RST = 4).
+            text += &format!(
+                "5 111122223333 eni-0b2 10.0.3.3 10.0.0.9 {p} 61000 6 1 40 {t} {} ACCEPT OK vpc-1 subnet-1 i-0scan 4 IPv4 \
+                 10.0.3.3 10.0.0.9 eu-west-1 euw1-az1 - - - - ingress -\n",
+                t + 60
+            );
+        }
+        let f = crate::detect::testing::scan_events(from_text(&text));
+        let scans: Vec<_> = f.iter().filter(|x| x.finding_type == "Recon:EC2/Portscan").collect();
+        assert_eq!(scans.len(), 1, "{f:#?}");
+        assert_eq!(scans[0].resource.instance_details.as_ref().unwrap().instance_id, "i-0scan");
+        assert_eq!(scans[0].region, "eu-west-1");
+    }
+
+    #[test]
+    fn custom_field_order_text_feeds_spambot() {
+        let mut text = String::from("interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n");
+        for i in 0..30 {
+            let t = 1_709_251_200 + i * 30;
+            text += &format!(
+                "eni-0c3 10.0.0.4 185.{}.7.25 {} 25 6 20 9000 {t} {} ACCEPT OK\n",
+                10 + i,
+                33000 + i,
+                t + 60
+            );
+        }
+        let f = crate::detect::testing::scan_events(from_text(&text));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].finding_type, "Backdoor:EC2/Spambot");
+    }
+
     #[test]
     fn human_sizes() {
         assert_eq!(human_bytes(512), "512 B");
