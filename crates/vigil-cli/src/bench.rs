@@ -44,8 +44,15 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         inputs.push(("cloudtrail (json.gz)", enc.finish().map_err(|e| e.to_string())?));
     }
     println!(
-        "{:<22} {:>7} {:>9} | {:>18} {:>13} | {:>18} {:>13}",
-        "input", "MiB", "records", "parse MB/s (wall)", "parse ev/s", "scan MB/s (wall)", "scan ev/s"
+        "{:<22} {:>7} {:>9} {:>6} | {:>18} {:>13} | {:>18} {:>13}",
+        "input",
+        "MiB",
+        "records",
+        "B/rec",
+        "parse MB/s (wall)",
+        "parse ev/s",
+        "scan MB/s (wall)",
+        "scan ev/s"
     );
     for (name, data) in &inputs {
         let (events, parse) = best(args.rounds, || parse_only(data));
@@ -58,10 +65,11 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         let (parse_mb, parse_ev) = rate(parse.cpu);
         let (scan_mb, scan_ev) = rate(scan.cpu);
         println!(
-            "{:<22} {:>7.1} {:>9} | {:>8.0} ({:>7.0}) {:>13} | {:>8.0} ({:>7.0}) {:>13}",
+            "{:<22} {:>7.1} {:>9} {:>6} | {:>8.0} ({:>7.0}) {:>13} | {:>8.0} ({:>7.0}) {:>13}",
             name,
             data.len() as f64 / (1 << 20) as f64,
             events,
+            data.len() as u64 / events.max(1),
             parse_mb,
             mb / parse.wall.as_secs_f64(),
             parse_ev,
@@ -174,8 +182,8 @@ fn iso(t: u64) -> String {
     vigil_core::time::format_iso8601(t as i64 * 1000).replace(".000Z", "Z")
 }
 
-/// CloudTrail delivery file (`{"Records":[…]}`) of realistic management and data events,
-/// ~1.2 KB each.
+/// CloudTrail delivery file (`{"Records":[…]}`) of realistic management and data events by
+/// assumed-role sessions, ~1.2 KB each.
 pub fn cloudtrail(target: usize) -> Vec<u8> {
     let mut rng = Rng(0x2545f4914f6cdd1d);
     let mut out = String::with_capacity(target + 4096);
@@ -205,8 +213,8 @@ pub fn cloudtrail(target: usize) -> Vec<u8> {
         ),
     ];
     let agents = [
-        "aws-cli/2.15.30 Python/3.11.8 Linux/5.10.214-202.855.amzn2.x86_64 exe/x86_64.amzn.2 prompt/off command/ec2.describe-instances",
-        "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/linux#5.10.214 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.84",
+        "aws-cli/2.15.30 Python/3.11.8 Linux/5.10.214-202.855.amzn2.x86_64 exe/x86_64.amzn.2",
+        "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/linux#5.10.214 md/arch#x86_64 lang/python#3.12.2",
         "aws-sdk-go-v2/1.26.1 os/linux lang/go#1.22.2 md/GOOS#linux md/GOARCH#amd64 api/s3#1.53.1",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
     ];
@@ -222,12 +230,21 @@ pub fn cloudtrail(target: usize) -> Vec<u8> {
         let ip = format!("198.51.{}.{}", rng.next() % 256, rng.next() % 256);
         let role = rng.pick(&["web", "worker", "deploy", "batch"]);
         let data = source == "s3.amazonaws.com";
+        let (n, k) = (rng.next() % 50, rng.next() % 100_000_000);
+        // Mostly role sessions, some IAM users.
+        let identity = if rng.next().is_multiple_of(3) {
+            format!(
+                r#"{{"type":"IAMUser","principalId":"AIDA4EXAMPLEID{n:05}","arn":"arn:aws:iam::111122223333:user/user{n}","accountId":"111122223333","accessKeyId":"AKIA4EXAMPLE{k:08}","userName":"user{n}"}}"#
+            )
+        } else {
+            format!(
+                r#"{{"type":"AssumedRole","principalId":"AROA4EXAMPLEID{n:05}:session-{n}","arn":"arn:aws:sts::111122223333:assumed-role/{role}/session-{n}","accountId":"111122223333","accessKeyId":"ASIA4EXAMPLE{k:08}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"AROA4EXAMPLEID{n:05}","arn":"arn:aws:iam::111122223333:role/{role}","accountId":"111122223333","userName":"{role}"}},"attributes":{{"creationDate":"{created}","mfaAuthenticated":"false"}}}}}}"#,
+                created = iso(t - 600)
+            )
+        };
         let _ = write!(
             out,
-            r#"{{"eventVersion":"1.09","userIdentity":{{"type":"AssumedRole","principalId":"AROA4EXAMPLEID{n:05}:session-{n}","arn":"arn:aws:sts::111122223333:assumed-role/{role}/session-{n}","accountId":"111122223333","accessKeyId":"ASIA4EXAMPLE{k:08}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"AROA4EXAMPLEID{n:05}","arn":"arn:aws:iam::111122223333:role/{role}","accountId":"111122223333","userName":"{role}"}},"attributes":{{"creationDate":"{created}","mfaAuthenticated":"false"}}}}}},"eventTime":"{time}","eventSource":"{source}","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"{ip}","userAgent":"{agent}","requestParameters":{params},"responseElements":null,"additionalEventData":{{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"bytesTransferredOut":{bytes}}},"requestID":"{req:016X}","eventID":"{id:08x}-8e1c-4b7e-9a4f-{req:012x}","readOnly":true,"eventType":"AwsApiCall","managementEvent":{mgmt},"recipientAccountId":"111122223333","eventCategory":"{cat}","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{host}"}}}}"#,
-            n = rng.next() % 50,
-            k = rng.next() % 100_000_000,
-            created = iso(t - 600),
+            r#"{{"eventVersion":"1.09","userIdentity":{identity},"eventTime":"{time}","eventSource":"{source}","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"{ip}","userAgent":"{agent}","requestParameters":{params},"responseElements":null,"additionalEventData":{{"SignatureVersion":"SigV4","bytesTransferredIn":0,"bytesTransferredOut":{bytes}}},"requestID":"{req:016X}","eventID":"{id:08x}-8e1c-4b7e-9a4f-{req:012x}","readOnly":true,"eventType":"AwsApiCall","managementEvent":{mgmt},"recipientAccountId":"111122223333","eventCategory":"{cat}","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{host}"}}}}"#,
             time = iso(t),
             bytes = rng.next() % 100_000,
             req = rng.next(),
@@ -243,7 +260,7 @@ pub fn cloudtrail(target: usize) -> Vec<u8> {
 }
 
 /// Default-format (v2) VPC flow log with its header line.
-fn vpc_flow(target: usize) -> Vec<u8> {
+pub fn vpc_flow(target: usize) -> Vec<u8> {
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut out = String::with_capacity(target + 256);
     out.push_str("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n");
