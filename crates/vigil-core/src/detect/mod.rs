@@ -97,7 +97,9 @@ impl Engine {
         for d in &mut self.detectors {
             d.finish(&self.context, &mut self.sink);
         }
-        (self.sink.into_findings(), self.context)
+        let mut findings = self.sink.into_findings();
+        crate::intel::drop_trusted(&mut findings, &self.context.intel);
+        (findings, self.context)
     }
 }
 

@@ -557,6 +557,39 @@ impl Intel {
     }
 }
 
+/// Trusted lists win over every detector, not only the intel ones, as in GuardDuty: findings
+/// whose remote party (API caller, connection peer) is on an enabled trusted list are dropped;
+/// port-probe details from trusted addresses are removed, and the finding with them when none
+/// is left.
+pub fn drop_trusted(findings: &mut Vec<crate::findings::Finding>, intel: &Intel) {
+    if intel.trusted_v4.is_empty() && intel.trusted_v6.is_empty() {
+        return;
+    }
+    let trusted =
+        |ip: Option<&str>| ip.and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(|a| intel.is_trusted_ip(a));
+    findings.retain_mut(|f| {
+        let a = &mut f.service.action;
+        if let Some(api) = &a.aws_api_call_action {
+            if trusted(api.remote_ip_details.as_ref().and_then(|r| r.ip())) {
+                return false;
+            }
+        }
+        if let Some(nc) = &a.network_connection_action {
+            if trusted(nc.remote_ip_details.as_ref().and_then(|r| r.ip())) {
+                return false;
+            }
+        }
+        if let Some(pp) = a.port_probe_action.as_mut() {
+            let before = pp.port_probe_details.len();
+            pp.port_probe_details.retain(|d| !trusted(d.remote_ip_details.ip()));
+            if before > 0 && pp.port_probe_details.is_empty() {
+                return false;
+            }
+        }
+        true
+    });
+}
+
 fn push_raw(items: &mut Vec<Stored>, ind: &RawIndicator, cat: Category) {
     match ind {
         RawIndicator::Net(ipnet::IpNet::V4(n)) => {
@@ -661,5 +694,44 @@ mod tests {
         assert_eq!(i.lookup_domain("crypto.c2.example")[0].category, Category::Mining);
         assert_eq!(i.lookup_domain("crypto.c2.example").len(), 1);
         assert_eq!(i.lookup_domain("x.c2.example")[0].category, Category::C2);
+    }
+
+    #[test]
+    fn trusted_remote_parties_drop_any_detectors_findings() {
+        use crate::findings::model::*;
+        use crate::findings::Finding;
+        let mut i = Intel::new();
+        user(&mut i, "ours", ListKind::Trusted, "203.0.113.0/24\n");
+        let api = |ip: &str| {
+            let mut f = Finding::default();
+            f.service.action.aws_api_call_action = Some(AwsApiCallAction {
+                remote_ip_details: Some(RemoteIpDetails::for_ip(ip.parse().unwrap())),
+                ..Default::default()
+            });
+            f
+        };
+        let probe = |ips: &[&str]| {
+            let mut f = Finding::default();
+            f.service.action.port_probe_action = Some(PortProbeAction {
+                blocked: false,
+                port_probe_details: ips
+                    .iter()
+                    .map(|ip| PortProbeDetail {
+                        remote_ip_details: RemoteIpDetails::for_ip(ip.parse().unwrap()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            });
+            f
+        };
+        let mut v = vec![
+            api("203.0.113.5"),
+            api("198.51.100.5"),
+            probe(&["203.0.113.1"]),
+            probe(&["203.0.113.1", "192.0.2.1"]),
+        ];
+        drop_trusted(&mut v, &i);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[1].service.action.port_probe_action.as_ref().unwrap().port_probe_details.len(), 1);
     }
 }

@@ -74,6 +74,8 @@ fn type_for(hit: &Hit<'_>) -> Option<(&'static str, f64, &'static str)> {
 /// A listed domain that resolved to an address for an instance.
 #[derive(Clone, Debug)]
 struct DnsLink {
+    /// The instance that asked.
+    instance: String,
     time: Millis,
     src: SourceRef,
     query: String,
@@ -138,16 +140,23 @@ impl IpTraffic {
         let Some((hit, (t, sev, what))) = hits.iter().find_map(|h| type_for(h).map(|t| (h, t))) else {
             return;
         };
-        for ip in answers {
+        // Keyed by the instance, and by the asking address for flow logs that name only the
+        // interface (default v2 format) when nothing maps the interface to the instance.
+        let mut keys = vec![instance.clone()];
+        if let Some(a) = q.srcaddr {
+            keys.push(format!("addr:{a}"));
+        }
+        for (key, ip) in answers.iter().flat_map(|ip| keys.iter().map(move |k| (k.clone(), *ip))) {
             if ctx.intel.is_trusted_ip(ip) || !is_public(ip) {
                 continue;
             }
-            let links = self.dns_links.entry((instance.clone(), ip)).or_default();
+            let links = self.dns_links.entry((key, ip)).or_default();
             if links.iter().any(|l| l.finding_type == t && l.time <= q.time) {
                 continue;
             }
             links.retain(|l| l.finding_type != t);
             links.push(DnsLink {
+                instance: instance.clone(),
                 time: q.time,
                 src: q.src,
                 query: q.query_name.clone(),
@@ -290,9 +299,16 @@ impl Detector for IpTraffic {
         flows.sort_by_key(|a| a.0);
         for ((sid, ip), s) in flows {
             let subject = self.subject_list[sid as usize].clone();
-            let Some(instance) = subject.resolve(ctx) else { continue };
-            let Some(links) = self.dns_links.get(&(instance.clone(), ip)) else { continue };
+            let Some(resolved) = subject.resolve(ctx) else { continue };
+            let links = match self.dns_links.get(&(resolved.clone(), ip)) {
+                Some(l) => l,
+                None => match self.dns_links.get(&(format!("addr:{}", s.sample.local), ip)) {
+                    Some(l) => l,
+                    None => continue,
+                },
+            };
             for link in links {
+                let instance = link.instance.clone();
                 if s.last < link.time {
                     continue; // every flow came before the answer: not this domain's traffic
                 }
