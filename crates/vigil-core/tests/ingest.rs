@@ -799,3 +799,44 @@ fn records_spanning_lines_are_still_framed_whole() {
     let (events, a) = ingest("subscription.json", wrapped.as_bytes());
     assert_eq!((events.len(), a.error_total()), (lines.len(), 0), "{:?}", a.errors);
 }
+
+// ---- VPC flow logs without a header in a custom format ----
+
+#[test]
+fn headerless_all_fields_of_version_5_parse() {
+    let line = |src: &str, status: &str| {
+        format!(
+            "5 111122223333 eni-0a {src} 10.0.1.9 40000 443 6 5 500 1714557600 1714557660 ACCEPT {status} \
+             vpc-0a subnet-x i-0abc 19 IPv4 {src} 10.0.1.9 eu-west-1 euw1-az1 - - - - ingress 1\n"
+        )
+    };
+    let text = [line("10.0.0.5", "OK"), line("10.0.0.6", "OK"), line("-", "NODATA")].concat();
+    let (events, a) = ingest("v5_noheader.log", text.as_bytes());
+    assert_eq!(a.format, Format::VpcFlow);
+    assert_eq!((a.records, a.events, a.error_total(), a.skipped_total()), (3, 2, 0, 1), "{:?}", a.errors);
+    let flows = only(events, |e| match e {
+        Event::Flow(f) => Some(f),
+        _ => None,
+    });
+    assert_eq!(flows[0].version, 5);
+    assert_eq!(flows[0].region.as_deref(), Some("eu-west-1"));
+    assert_eq!(flows[0].flow_direction, Some(FlowDirection::Ingress));
+    assert_eq!(flows[1].srcaddr, Some("10.0.0.6".parse().unwrap()));
+}
+
+#[test]
+fn headerless_unknown_custom_format_is_an_error_per_line() {
+    let text = "5 eni-0a 10.0.0.5 10.0.1.9 40000 443 6 ACCEPT OK ingress\n\
+                5 eni-0a 10.0.0.6 10.0.1.9 40001 443 6 ACCEPT OK ingress\n";
+    let (events, a) = ingest("custom_noheader.log", text.as_bytes());
+    assert!(events.is_empty());
+    assert_eq!((a.records, a.error_total()), (2, 2));
+    assert_eq!(a.errors[1].location, "line 2");
+    assert!(
+        a.errors[0]
+            .message
+            .starts_with("flow log record: custom format without header: 10 fields; add the header line"),
+        "{}",
+        a.errors[0].message
+    );
+}

@@ -738,7 +738,7 @@ impl TextIngest {
     }
 
     fn flow_line(&mut self, line: &[u8], at: At, sink: &mut dyn FnMut(Event)) {
-        match self.flow.parse_line(line, self.next_src()) {
+        match self.flow.parse_line_adapting(line, self.next_src()) {
             Ok(FlowLine::Record(r)) => {
                 self.recognised = Some(Format::VpcFlow);
                 self.events_by_kind[1] += 1;
