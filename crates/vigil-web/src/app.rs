@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use vigil_core::baseline::view::EntityView;
 use vigil_core::findings::filter::{apply_suppression, SuppressionRule};
 use vigil_core::findings::Finding;
 use vigil_core::report::share::{self, SharedFile, SharedReport};
@@ -12,9 +13,10 @@ use yew::prelude::*;
 
 use crate::client::AnalysisClient;
 use crate::dropped::DroppedFile;
-use crate::protocol::{Job, Reply, UserList};
-use crate::storage::{self, LISTS_KEY, RULES_KEY};
+use crate::protocol::{Finished, Job, Reply, UserList};
+use crate::storage::{self, BASELINE_KEY, LISTS_KEY, RULES_KEY};
 use crate::view::accounts::Accounts;
+use crate::view::baselines::{BaselinesView, KeptBaseline};
 use crate::view::detail::FindingDetail;
 use crate::view::input::{InputPanel, Status};
 use crate::view::lists::ListsPanel;
@@ -44,9 +46,18 @@ pub struct Loaded {
     pub files: Vec<FileRow>,
     pub shared: bool,
     pub redacted: bool,
+    /// The baselines view (empty for a shared report: links carry findings only).
+    pub baselines: Rc<Vec<EntityView>>,
+    /// The baseline file this analysis learned (JSON), to download or keep.
+    pub learned: Option<Rc<String>>,
 }
 
 impl Loaded {
+    pub fn from_finished(finished: Finished) -> Self {
+        let learned = (!finished.learned.is_empty()).then(|| Rc::new(finished.learned));
+        Self { baselines: Rc::new(finished.baselines), learned, ..Self::from_scan(finished.report) }
+    }
+
     pub fn from_scan(report: ScanReport) -> Self {
         let files = report
             .files
@@ -62,7 +73,7 @@ impl Loaded {
                 error_total: f.error_total(),
             })
             .collect();
-        Self { findings: report.findings, files, shared: false, redacted: false }
+        Self { findings: report.findings, files, shared: false, redacted: false, ..Self::default() }
     }
 
     pub fn from_shared(report: SharedReport) -> Self {
@@ -79,7 +90,7 @@ impl Loaded {
                 ..FileRow::default()
             })
             .collect();
-        Self { findings: report.findings, files, shared: true, redacted: report.redacted }
+        Self { findings: report.findings, files, shared: true, redacted: report.redacted, ..Self::default() }
     }
 
     /// What a share link carries: findings and the per-file account, never log content.
@@ -108,15 +119,17 @@ pub enum Tab {
     Findings,
     Summary,
     Accounts,
+    Baselines,
     Lists,
     Rules,
     About,
 }
 
-const TABS: [(Tab, &str); 6] = [
+const TABS: [(Tab, &str); 7] = [
     (Tab::Findings, "Findings"),
     (Tab::Summary, "Summary"),
     (Tab::Accounts, "Accounts"),
+    (Tab::Baselines, "Baselines"),
     (Tab::Lists, "Lists"),
     (Tab::Rules, "Suppression rules"),
     (Tab::About, "About"),
@@ -141,6 +154,8 @@ pub fn app() -> Html {
     let selected = use_state(|| None::<String>);
     let rules = use_state(|| storage::load::<Vec<SuppressionRule>>(RULES_KEY));
     let lists = use_state(|| storage::load::<Vec<UserList>>(LISTS_KEY));
+    let kept = use_state(|| storage::load::<Option<KeptBaseline>>(BASELINE_KEY));
+    let notices = use_state(Vec::<String>::new);
     let rule_draft = use_state(Draft::default);
     let share_link = use_state(|| None::<String>);
     let redact = use_state(|| true);
@@ -161,6 +176,7 @@ pub fn app() -> Html {
         let loaded = loaded.clone();
         let url_errors = url_errors.clone();
         let selected = selected.clone();
+        let notices = notices.clone();
         use_memo((), move |_| {
             let progress = Rc::new(std::cell::RefCell::new(crate::protocol::Progress::default()));
             AnalysisClient::new(move |reply| match reply {
@@ -174,9 +190,14 @@ pub fn app() -> Html {
                     v.push((url, message));
                     url_errors.set(v);
                 }
-                Reply::Done(report) => {
+                Reply::Notice(message) => {
+                    let mut v = (*notices).clone();
+                    v.push(message);
+                    notices.set(v);
+                }
+                Reply::Done(finished) => {
                     selected.set(None);
-                    loaded.set(Some(Rc::new(Loaded::from_scan(*report))));
+                    loaded.set(Some(Rc::new(Loaded::from_finished(*finished))));
                     status.set(Status::Done { progress: progress.borrow().clone() });
                 }
                 Reply::Failed(e) => status.set(Status::Failed(e)),
@@ -190,9 +211,13 @@ pub fn app() -> Html {
         let lists = lists.clone();
         let url_errors = url_errors.clone();
         let share_link = share_link.clone();
+        let kept = kept.clone();
+        let notices = notices.clone();
         Rc::new(move |mut job: Job, files: Vec<web_sys::File>| {
             job.lists = lists.iter().filter(|l| l.enabled).cloned().collect();
+            job.baseline = kept.as_ref().filter(|k| k.enabled).map(|k| k.text.clone());
             url_errors.set(Vec::new());
+            notices.set(Vec::new());
             share_link.set(None);
             status.set(Status::Running(Default::default()));
             client.submit(&job, &files);
@@ -267,6 +292,23 @@ pub fn app() -> Html {
             lists.set(l);
         })
     };
+    let on_kept = {
+        let kept = kept.clone();
+        let notices = notices.clone();
+        Callback::from(move |k: Option<KeptBaseline>| {
+            match &k {
+                Some(k) => {
+                    if let Err(e) = storage::try_save(BASELINE_KEY, &Some(k)) {
+                        let mut v = (*notices).clone();
+                        v.push(format!("{e}. Download the baseline instead and load it next time."));
+                        notices.set(v);
+                    }
+                }
+                None => storage::remove(BASELINE_KEY),
+            }
+            kept.set(k);
+        })
+    };
     let on_draft = {
         let rule_draft = rule_draft.clone();
         Callback::from(move |d| rule_draft.set(d))
@@ -297,7 +339,7 @@ pub fn app() -> Html {
     };
 
     let shared_view = loaded.as_ref().is_some_and(|l| l.shared);
-    let tabs = TABS.iter().filter(|(t, _)| !(shared_view && matches!(t, Tab::Lists))).map(|&(t, label)| {
+    let tabs = TABS.iter().filter(|(t, _)| !(shared_view && matches!(t, Tab::Lists | Tab::Baselines))).map(|&(t, label)| {
         let tab = tab.clone();
         let active = *tab == t;
         let onclick = Callback::from(move |_: MouseEvent| tab.set(t));
@@ -308,6 +350,10 @@ pub fn app() -> Html {
     let body = match (&*loaded, *tab) {
         (_, Tab::Lists) => html! { <ListsPanel lists={(*lists).clone()} on_change={on_lists} /> },
         (_, Tab::About) => about(),
+        (l, Tab::Baselines) => html! {
+            <BaselinesView entities={l.as_ref().map(|l| l.baselines.clone())} learned={l.as_ref().and_then(|l| l.learned.clone())}
+                kept={(*kept).clone()} {on_kept} />
+        },
         (None, Tab::Rules) => html! {
             <RulesPanel rules={(*rules).clone()} findings={findings.clone()} draft={(*rule_draft).clone()} {on_draft} on_change={on_rules} />
         },
@@ -364,6 +410,7 @@ pub fn app() -> Html {
             } else {
                 <InputPanel status={(*status).clone()} {on_files} {on_urls} {on_sample} {on_cancel} {on_collecting} url_errors={(*url_errors).clone()} />
             }
+            { for notices.iter().map(|n| html! { <p class="notice" data-testid="analysis-notice">{n.clone()}</p> }) }
             <nav class="tabs" role="tablist">{ for tabs }</nav>
             <main>{ body }</main>
         </div>

@@ -1,15 +1,27 @@
 //! Builds the detection engine for a job: the bundled intelligence plus the user's enabled
 //! threat and trusted-IP lists; and the About page's credits for the bundled data.
 
+use vigil_core::baseline::{BaselineConfig, BaselineFile, Baselines};
 use vigil_core::detect::{Context, Engine};
 use vigil_core::intel::{Intel, ListKind, LoadReport, Origin};
 use yew::prelude::*;
 
 use crate::protocol::UserList;
 
-/// The engine for one analysis, and what loading each user list did.
-pub fn build_engine(lists: &[UserList]) -> (Engine, Vec<LoadReport>) {
+/// The engine for one analysis, and what loading each user list did. `baseline` is a kept
+/// baseline file (JSON); a damaged one is reported and the analysis learns afresh.
+pub fn build_engine(lists: &[UserList], baseline: Option<&str>) -> (Engine, Vec<LoadReport>, Option<String>) {
     let mut ctx = Context::with_bundled_intel();
+    let mut baseline_error = None;
+    let imported = baseline.and_then(|text| match BaselineFile::from_json(text) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            baseline_error =
+                Some(format!("the kept baseline could not be read ({e}); learning from this input instead"));
+            None
+        }
+    });
+    ctx.baseline = Baselines::new(BaselineConfig { imported, ..BaselineConfig::default() });
     let reports = lists
         .iter()
         .filter(|l| l.enabled)
@@ -18,7 +30,7 @@ pub fn build_engine(lists: &[UserList]) -> (Engine, Vec<LoadReport>) {
             ctx.intel.load_user_list(&l.name, kind, l.text.as_bytes())
         })
         .collect();
-    (Engine::new(ctx), reports)
+    (Engine::new(ctx), reports, baseline_error)
 }
 
 /// The About page's table of bundled reference data: name, what it is, source, license, date.

@@ -3,6 +3,7 @@
 //! the worker answers with JSON texts.
 
 use serde::{Deserialize, Serialize};
+use vigil_core::baseline::view::EntityView;
 use vigil_core::scan::ScanReport;
 
 /// What to analyse. Sent as `{job: <JSON of this>, files: [File…]}`; `paths[i]` names `files[i]`
@@ -16,6 +17,18 @@ pub struct Job {
     pub sample: bool,
     /// User threat lists and trusted-IP lists that are switched on.
     pub lists: Vec<UserList>,
+    /// A baseline file (JSON) kept from an earlier analysis: accounts it covers are judged
+    /// against it instead of learning from this input's first days.
+    pub baseline: Option<String>,
+}
+
+/// A finished analysis: the report, the baselines view, and what was learned (a baseline file,
+/// JSON, to keep for next time).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Finished {
+    pub report: ScanReport,
+    pub baselines: Vec<EntityView>,
+    pub learned: String,
 }
 
 /// A user-supplied threat list or trusted-IP list, as loaded in the lists panel.
@@ -73,6 +86,8 @@ pub enum Reply {
         url: String,
         message: String,
     },
-    Done(Box<ScanReport>),
+    /// Something the user should know that did not stop the analysis.
+    Notice(String),
+    Done(Box<Finished>),
     Failed(String),
 }

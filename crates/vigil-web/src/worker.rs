@@ -10,7 +10,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, ReadableStreamDe
 use vigil_core::scan::{FileId, Scanner};
 
 use crate::engine::build_engine;
-use crate::protocol::{Job, Progress, Reply};
+use crate::protocol::{Finished, Job, Progress, Reply};
 
 const SLICE_BYTES: f64 = 1024.0 * 1024.0;
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
@@ -70,9 +70,12 @@ async fn run(message: JsValue) -> Result<(), String> {
     let files: Array =
         Reflect::get(&message, &"files".into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
 
-    let (engine, list_reports) = build_engine(&job.lists);
+    let (engine, list_reports, baseline_error) = build_engine(&job.lists, job.baseline.as_deref());
     for report in list_reports {
         post(&Reply::ListLoaded(report));
+    }
+    if let Some(message) = baseline_error {
+        post(&Reply::Notice(message));
     }
     let mut run =
         Run { scanner: Scanner::new(engine), progress: Progress::default(), started: now(), last_post: 0.0 };
@@ -119,8 +122,13 @@ async fn run(message: JsValue) -> Result<(), String> {
     }
 
     run.tick(true);
-    let report = run.scanner.finish();
-    post(&Reply::Done(Box::new(report)));
+    let (report, context) = run.scanner.finish_with_context();
+    let finished = Finished {
+        report,
+        baselines: context.baseline.views(),
+        learned: context.baseline.export().to_json(),
+    };
+    post(&Reply::Done(Box::new(finished)));
     Ok(())
 }
 

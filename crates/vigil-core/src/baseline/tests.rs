@@ -153,7 +153,7 @@ fn the_view_shows_profiles_and_departures() {
     assert!(bob.window_count > 100);
     assert_eq!(
         bob.departures,
-        vec![view::Departure { feature: "api", value: "ec2:DescribeVolumes".into(), count: 2 }]
+        vec![view::Departure { feature: "api".into(), value: "ec2:DescribeVolumes".into(), count: 2 }]
     );
     assert!(bob.anomalies.is_empty());
     assert!(views.iter().any(|v| v.kind == "bucket" && v.id == "corp-backups"));

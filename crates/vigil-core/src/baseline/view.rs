@@ -4,32 +4,32 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::features::{wider_network, Sym};
 use super::{day_text, port_label, Baselines};
 
 /// One value the analysed window used that the baseline never saw.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Departure {
-    pub feature: &'static str,
+    pub feature: String,
     pub value: String,
     /// Calls, requests or flows with it in the analysed window.
     pub count: u64,
 }
 
 /// One entity in the baselines view.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityView {
     /// `principal`, `bucket` or `instance`.
-    pub kind: &'static str,
+    pub kind: String,
     pub account_id: String,
     /// Principal ARN, bucket name, or instance / interface id.
     pub id: String,
     /// `learned` (from the input's first days) or `imported`.
-    pub baseline_source: &'static str,
+    pub baseline_source: String,
     pub baseline_from: String,
     pub baseline_to: String,
     /// First analysed day, `YYYY-MM-DD`; `None` when everything was scored (imported baseline).
@@ -207,15 +207,15 @@ impl Baselines {
                 let mut departures: Vec<Departure> = w
                     .departures
                     .into_iter()
-                    .map(|((feature, value), count)| Departure { feature, value, count })
+                    .map(|((feature, value), count)| Departure { feature: feature.to_string(), value, count })
                     .collect();
                 departures.sort_by(|a, b| {
-                    b.count.cmp(&a.count).then(a.feature.cmp(b.feature)).then(a.value.cmp(&b.value))
+                    b.count.cmp(&a.count).then(a.feature.cmp(&b.feature)).then(a.value.cmp(&b.value))
                 });
                 EntityView {
-                    kind: key.0,
+                    kind: key.0.to_string(),
                     account_id: name(key.1).to_string(),
-                    baseline_source: if st.imported { "imported" } else { "learned" },
+                    baseline_source: if st.imported { "imported" } else { "learned" }.to_string(),
                     baseline_from: b.learned_from.clone(),
                     baseline_to: b.learned_to.clone(),
                     analysed_from: (!st.imported).then(|| day_text(st.analysed_from)),
@@ -227,7 +227,7 @@ impl Baselines {
                 }
             })
             .collect();
-        out.sort_by(|a, b| (&a.account_id, a.kind, &a.id).cmp(&(&b.account_id, b.kind, &b.id)));
+        out.sort_by(|a, b| (&a.account_id, &a.kind, &a.id).cmp(&(&b.account_id, &b.kind, &b.id)));
         out
     }
 }

@@ -1,6 +1,7 @@
 //! The console's views, one module each, and the small helpers they share.
 
 pub mod accounts;
+pub mod baselines;
 pub mod detail;
 pub mod input;
 pub mod lists;

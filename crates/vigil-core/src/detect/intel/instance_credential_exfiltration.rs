@@ -9,7 +9,10 @@
 //!   bundled `ip-ranges.json`);
 //! - `InsideAWS`: the call came through a VPC endpoint owned by another account
 //!   (`vpcEndpointAccountId` ≠ the role's account), or from an AWS address that the input shows
-//!   is not the instance's own public address nor any other instance's in the input.
+//!   is not the instance's own public address nor that of another instance of the same account
+//!   in the input. An address of another account's instance still fires: that is exactly
+//!   GuardDuty's "used from an EC2 instance in a different AWS account". Judging only within the
+//!   account also means the result does not depend on which accounts are analysed together.
 //!
 //! Calls made by AWS services (`invokedBy`, service names as source) and trusted addresses are
 //! skipped. Without AWS ranges loaded nothing fires (outside cannot be told).
@@ -133,7 +136,7 @@ impl Detector for InstanceCredentialExfiltration {
                 }
             }
             None => {
-                let why = format!("{ip} is an AWS address that is neither {instance}'s public address nor any other instance's in the input.");
+                let why = format!("{ip} is an AWS address that is neither {instance}'s public address nor that of another instance of this account in the input.");
                 let d = self.draft(INSIDE, call, &instance, why);
                 self.inside_candidates.insert(key, d);
             }
@@ -142,8 +145,11 @@ impl Detector for InstanceCredentialExfiltration {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((instance, ip), d) in std::mem::take(&mut self.inside_candidates) {
-            if ctx.inventory.instance_for_address(ip).is_some() {
-                continue; // an instance in the input owns the address
+            if let Some(owner) = ctx.inventory.instance_for_address(ip) {
+                let (owner_account, _) = ctx.inventory.location(owner);
+                if owner_account.is_empty() || owner_account == d.account_id {
+                    continue; // an instance of this account (or of no known account) owns it
+                }
             }
             let details = ctx.inventory.instance_details(&instance);
             let own: Vec<String> =
@@ -215,5 +221,33 @@ mod tests {
             ],
         );
         assert!(of_type(&f, OUTSIDE).is_empty() && of_type(&f, INSIDE).is_empty(), "{f:?}");
+    }
+
+    /// A DescribeInstances call in `account` answering that `instance` has `public_ip`.
+    fn described(instance: &str, account: &str, public_ip: &str) -> Event {
+        let json = format!(
+            r#"{{"eventTime":"2024-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.1","userIdentity":{{"type":"IAMUser","accountId":"{account}"}},"recipientAccountId":"{account}",
+            "responseElements":{{"reservationSet":{{"items":[{{"ownerId":"{account}","instancesSet":{{"items":[{{"instanceId":"{instance}","networkInterfaceSet":{{"items":[{{"networkInterfaceId":"eni-{public_ip}","privateIpAddress":"10.9.0.4","association":{{"publicIp":"{public_ip}"}}}}]}}}}]}}}}]}}}}}}"#
+        );
+        Event::Api(Box::new(parse_record(&json, SourceRef::default()).unwrap()))
+    }
+
+    #[test]
+    fn inside_aws_judged_within_the_account() {
+        let run = |other_account: &str| {
+            scan_events_with(
+                context("", ""),
+                [
+                    described("i-0abc1234def567890", "111122223333", "3.5.140.10"),
+                    described("i-0fedcba9876543210", other_account, "3.5.140.9"),
+                    role_call("AROA1:i-0abc1234def567890", "3.5.140.9", ""),
+                ],
+            )
+        };
+        // Another instance of the same account owns the address: not exfiltration.
+        assert!(of_type(&run("111122223333"), INSIDE).is_empty());
+        // An instance of a different account: GuardDuty's "used from another account's instance".
+        let f = run("999988887777");
+        assert_eq!(of_type(&f, INSIDE).len(), 1, "{f:?}");
     }
 }
