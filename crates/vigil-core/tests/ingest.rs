@@ -698,3 +698,104 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+// ---- JSON lines: a malformed line costs exactly that line ----
+
+/// The lines of a JSON-lines fixture, without empty ones.
+fn fixture_lines(name: &str) -> Vec<String> {
+    String::from_utf8(fixture(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Damaged lines that each must cost exactly one error: an unclosed object, an unclosed nested
+/// object, mismatched brackets, an unclosed string, a cut-off record.
+const DAMAGED_LINES: &[&str] = &[
+    r#"{"eventVersion":"1.09","eventTime":"2024-05-01T10:00:00Z","eventName":"X""#,
+    r#"{"eventVersion":"1.09","userIdentity":{"type":"Root","eventTime":"2024-05-01T10:00:00Z""#,
+    r#"{"a":[1,2},"eventTime":"2024-05-01T10:00:00Z""#,
+    r#"{"eventVersion":"1.09","eventName":"Unclosed string"#,
+    r#"{"query_name":"example.com.","answers":[{"Rdata":"1.2.3.4""#,
+    r#"{"#,
+];
+
+/// Inserts `bad` after the `at`-th line; with `trailing_newline` false the text does not end
+/// with a newline.
+fn json_lines_with(lines: &[String], at: usize, bad: &str, trailing_newline: bool) -> String {
+    let mut all: Vec<&str> = lines.iter().map(String::as_str).collect();
+    all.insert(at, bad);
+    let mut text = all.join("\n");
+    if trailing_newline {
+        text.push('\n');
+    }
+    text
+}
+
+fn assert_one_bad_line(name: &str, lines: &[String], format: Format) {
+    let n = lines.len() as u64;
+    for bad in DAMAGED_LINES {
+        // In the middle (line 2), first, and last with and without a final newline.
+        for (at, trailing_newline) in [(1, true), (0, true), (lines.len(), true), (lines.len(), false)] {
+            let text = json_lines_with(lines, at, bad, trailing_newline);
+            let (events, a) = ingest(name, text.as_bytes());
+            let case = format!("{name}: {bad:?} as line {} (final newline: {trailing_newline})", at + 1);
+            assert_eq!(events.len() as u64, n, "{case}: {:?}", a.errors);
+            assert_eq!((a.records, a.error_total()), (n + 1, 1), "{case}: {:?}", a.errors);
+            assert_eq!(a.format, format, "{case}");
+            let location = &a.errors[0].location;
+            assert!(
+                location.ends_with(&format!("(line {})", at + 1)),
+                "{case}: the error names line {}: {location}",
+                at + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn malformed_json_line_does_not_swallow_the_next() {
+    assert_one_bad_line("ct.jsonl", &fixture_lines("cloudtrail_lines.jsonl"), Format::CloudTrail);
+    assert_one_bad_line("r53.jsonl", &fixture_lines("route53_resolver.jsonl"), Format::Route53Resolver);
+}
+
+#[test]
+fn malformed_json_line_in_gzip_does_not_swallow_the_next() {
+    let lines = fixture_lines("route53_resolver.jsonl");
+    let text = json_lines_with(&lines, 1, DAMAGED_LINES[0], true);
+    let (events, a) = ingest("r53.jsonl.gz", &gzip(text.as_bytes()));
+    assert_eq!((events.len() as u64, a.error_total()), (lines.len() as u64, 1), "{:?}", a.errors);
+    assert_eq!(a.errors[0].location, "record 2 (line 2)");
+}
+
+#[test]
+fn records_spanning_lines_are_still_framed_whole() {
+    // Pretty-printed records one after another, and an envelope whose records start in the first
+    // column: line breaks inside them must not end them.
+    let lines = fixture_lines("cloudtrail_lines.jsonl");
+    let pretty: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(l).unwrap()).unwrap()
+        })
+        .collect();
+    let (events, a) = ingest("pretty.json", pretty.join("\n").as_bytes());
+    assert_eq!((events.len(), a.error_total()), (lines.len(), 0), "{:?}", a.errors);
+
+    let wrapped = format!(
+        "{{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[\n{}\n]}}\n",
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!(
+                "{{\"id\":\"{i}\",\"timestamp\":1,\"message\":{}}}",
+                serde_json::to_string(l).unwrap()
+            ))
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    let (events, a) = ingest("subscription.json", wrapped.as_bytes());
+    assert_eq!((events.len(), a.error_total()), (lines.len(), 0), "{:?}", a.errors);
+}

@@ -229,6 +229,27 @@ struct ValueScan {
     scanned: usize,
     depth: u32,
     in_str: bool,
+    lines: LineRule,
+    /// Which of the first 64 open containers are arrays (bit `d` for depth `d + 1`).
+    arrays: u64,
+    /// The last byte outside strings that is not whitespace (`"` for a string's end).
+    last: u8,
+}
+
+/// Whether a line break can end a top-level record that is still open, so that a damaged line
+/// of JSON lines costs that line only instead of swallowing the lines after it.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum LineRule {
+    /// Inside arrays and envelopes: records may span lines.
+    #[default]
+    Free,
+    /// A top-level record: it ends at a line break followed by a `{` in the first column when
+    /// joining the two lines could not be valid JSON (the open record expects a key or a comma
+    /// there) — pretty-printed records never lose anything to this.
+    Top,
+    /// The file is JSON lines (its first record held on one line): every record ends at the end
+    /// of its line.
+    Bound,
 }
 
 enum ScanResult {
@@ -238,12 +259,39 @@ enum ScanResult {
     /// A raw newline inside a string (never valid JSON): the value is broken; the line ends at
     /// this offset.
     BrokenAt(usize),
+    /// A top-level record still open where its line ends (see [`LineRule`]); the line ends at
+    /// this offset.
+    LineEnds(usize),
 }
 
 impl ValueScan {
     /// Inside an object whose opening brace has been consumed.
     fn inside_object() -> Self {
-        Self { scanned: 0, depth: 1, in_str: false }
+        Self { depth: 1, ..Self::default() }
+    }
+
+    fn with_lines(lines: LineRule) -> Self {
+        Self { lines, ..Self::default() }
+    }
+
+    /// Whether the innermost open container is an array.
+    fn in_array(&self) -> bool {
+        self.depth >= 1 && self.depth <= 64 && self.arrays & (1 << (self.depth - 1)) != 0
+    }
+
+    /// At a line break (offset `i` of `v`) inside the open value: does the record end here?
+    /// `None` when the next byte is not there yet.
+    fn line_ends_record(&self, v: &[u8], i: usize) -> Option<bool> {
+        match self.lines {
+            LineRule::Free => Some(false),
+            LineRule::Bound => Some(true),
+            LineRule::Top => {
+                let next = *v.get(i + 1)?;
+                // After `:`, or after `,` / `[` inside an array, a `{` continues the value.
+                let continues = self.last == b':' || (self.in_array() && matches!(self.last, b',' | b'['));
+                Some(next == b'{' && !continues)
+            }
+        }
     }
 
     /// Continues over `v`, the bytes from the value's first byte (or, after [`Self::consume`],
@@ -264,6 +312,7 @@ impl ValueScan {
                             b'\n' => return ScanResult::BrokenAt(i),
                             _ => {
                                 self.in_str = false;
+                                self.last = b'"';
                                 i += 1;
                                 if self.depth == 0 {
                                     return ScanResult::Complete(i);
@@ -274,9 +323,20 @@ impl ValueScan {
                     }
                 }
             }
-            match v[i] {
+            let b = v[i];
+            match b {
                 b'"' => self.in_str = true,
-                b'{' | b'[' => self.depth += 1,
+                b'{' | b'[' => {
+                    if self.depth < 64 {
+                        let bit = 1u64 << self.depth;
+                        if b == b'[' {
+                            self.arrays |= bit;
+                        } else {
+                            self.arrays &= !bit;
+                        }
+                    }
+                    self.depth += 1;
+                }
                 b'}' | b']' => {
                     if self.depth == 0 {
                         return ScanResult::Complete(i);
@@ -286,10 +346,24 @@ impl ValueScan {
                         return ScanResult::Complete(i + 1);
                     }
                 }
+                b'\n' if self.depth > 0 && self.lines != LineRule::Free => {
+                    match self.line_ends_record(v, i) {
+                        Some(true) => return ScanResult::LineEnds(i),
+                        Some(false) => {}
+                        None => {
+                            // Look again once the next line's first byte is there.
+                            self.scanned = i;
+                            return ScanResult::Incomplete;
+                        }
+                    }
+                }
                 b',' | b' ' | b'\n' | b'\r' | b'\t' if self.depth == 0 && i > 0 => {
                     return ScanResult::Complete(i)
                 }
                 _ => {}
+            }
+            if !b.is_ascii_whitespace() {
+                self.last = b;
             }
             i += 1;
         }
@@ -337,6 +411,8 @@ struct TextIngest {
     discard: Option<ValueScan>,
     /// Lines mode: the rest of an oversized line is being skipped.
     discard_line: bool,
+    /// Whether top-level JSON records are one per line (known after the first one).
+    json_lines: Option<bool>,
     flow: FlowFormat,
     recognised: Option<Format>,
     /// Events per source: CloudTrail, flow, DNS.
@@ -401,6 +477,7 @@ impl TextIngest {
             pending: None,
             discard: None,
             discard_line: false,
+            json_lines: None,
             flow: FlowFormat::default(),
             recognised: None,
             events_by_kind: [0; 3],
@@ -682,7 +759,9 @@ impl TextIngest {
         loop {
             if let Some(mut scan) = self.discard.take() {
                 match scan.advance(&buf[self.pos..]) {
-                    ScanResult::Complete(n) | ScanResult::BrokenAt(n) => self.pos += n,
+                    ScanResult::Complete(n) | ScanResult::BrokenAt(n) | ScanResult::LineEnds(n) => {
+                        self.pos += n
+                    }
                     ScanResult::Incomplete => {
                         let n = buf.len() - self.pos;
                         scan.consume(n);
@@ -752,7 +831,7 @@ impl TextIngest {
                     }
                 },
                 JsonCtx::AfterEnvelope(mut scan) => match scan.advance(&buf[self.pos..]) {
-                    ScanResult::Complete(n) | ScanResult::BrokenAt(n) => {
+                    ScanResult::Complete(n) | ScanResult::BrokenAt(n) | ScanResult::LineEnds(n) => {
                         self.pos += n;
                         self.mode = Mode::Json(JsonCtx::Top);
                     }
@@ -780,6 +859,13 @@ impl TextIngest {
         }
     }
 
+    /// The first complete top-level record tells whether the file is JSON lines.
+    fn note_record_shape(&mut self, record: &[u8]) {
+        if self.json_lines.is_none() {
+            self.json_lines = Some(memchr::memchr(b'\n', record).is_none());
+        }
+    }
+
     /// Frames and handles the value starting at `pos`. Returns `false` when more input is
     /// needed.
     fn element(
@@ -790,17 +876,28 @@ impl TextIngest {
         sink: &mut dyn FnMut(Event),
     ) -> bool {
         let start = self.pos;
+        let top = matches!(self.mode, Mode::Json(JsonCtx::Top));
+        let lines = match (top, self.json_lines) {
+            (false, _) => LineRule::Free,
+            (true, Some(true)) => LineRule::Bound,
+            (true, _) => LineRule::Top,
+        };
         if self.pending.is_none() && buf[start] == b'{' && envelope != Some(Envelope::LakeRows) {
             match self.fast_record(buf, eof, sink) {
-                Fast::Done => return true,
+                Fast::Done => {
+                    if top {
+                        self.note_record_shape(&buf[start..self.pos]);
+                    }
+                    return true;
+                }
                 Fast::NeedMore => {
-                    self.pending = Some(ValueScan::default());
+                    self.pending = Some(ValueScan::with_lines(lines));
                     return false;
                 }
                 Fast::Slow => {}
             }
         }
-        let mut scan = self.pending.take().unwrap_or_default();
+        let mut scan = self.pending.take().unwrap_or(ValueScan::with_lines(lines));
         match scan.advance(&buf[start..]) {
             ScanResult::Complete(0) => {
                 // A closing bracket where a value should start.
@@ -812,6 +909,9 @@ impl TextIngest {
             ScanResult::Complete(n) => {
                 let value = &buf[start..start + n];
                 self.pos = start + n;
+                if top {
+                    self.note_record_shape(value);
+                }
                 let at = At::RecordLine(self.line_number_at(buf, start));
                 match (value[0], envelope) {
                     (b'{', Some(Envelope::Records) | None) => self.record(value, at, 0, sink),
@@ -825,6 +925,15 @@ impl TextIngest {
             }
             ScanResult::BrokenAt(n) => {
                 self.error(buf, At::Byte(start), "malformed JSON record: line break inside a string".into());
+                self.pos = start + n + 1;
+                true
+            }
+            ScanResult::LineEnds(n) => {
+                self.error(
+                    buf,
+                    At::Byte(start),
+                    "malformed JSON record: the line ends before the record does".into(),
+                );
                 self.pos = start + n + 1;
                 true
             }
