@@ -24,11 +24,8 @@ pub const EXPECTED: &[(&str, &[&str])] = &[
         &["DefenseImpairment:Organizations/ModifyCloudResourceHierarchy"],
     ),
     ("aws.defense-evasion.vpc-remove-flow-logs", &["DefenseImpairment:EC2/DisableOrModifyTools"]),
-    ("aws.execution.ec2-user-data", &["Execution:EC2/CloudAdministrationCommand"]),
-    (
-        "aws.exfiltration.ec2-security-group-open-port-22-ingress",
-        &["DefenseImpairment:EC2/DisableOrModifyCloudFirewall"],
-    ),
+    ("aws.execution.ec2-user-data", &["Persistence:EC2/BootOrLogonInitializationScripts"]),
+    ("aws.exfiltration.ec2-security-group-open-port-22-ingress", &["Persistence:EC2/ExternalRemoteServices"]),
     ("aws.exfiltration.ec2-share-ami", &["Exfiltration:EC2/TransferDataToCloudAccount"]),
     ("aws.exfiltration.ec2-share-ebs-snapshot", &["Exfiltration:EC2/TransferDataToCloudAccount"]),
     ("aws.exfiltration.rds-share-snapshot", &["Exfiltration:RDS/TransferDataToCloudAccount"]),
@@ -36,7 +33,7 @@ pub const EXPECTED: &[(&str, &[&str])] = &[
     ("aws.initial-access.console-login-without-mfa", &["InitialAccess:IAM/ValidAccounts"]),
     ("aws.persistence.iam-create-admin-user", &["PrivilegeEscalation:IAM/AccountManipulation"]),
     ("aws.persistence.iam-create-user-login-profile", &["Persistence:IAM/AccountManipulation"]),
-    ("aws.persistence.lambda-backdoor-function", &["Persistence:Lambda/ExternalRemoteServices"]),
+    ("aws.persistence.lambda-backdoor-function", &["Persistence:Lambda/AccountManipulation"]),
     ("aws.privilege-escalation.iam-update-user-login-profile", &["Persistence:IAM/AccountManipulation"]),
 ];
 

@@ -43,8 +43,8 @@ pub const ATTACKS: &[(&str, Attack)] = &[
         a("TA0005", DEFENSE_EVASION, "T1666", "Modify Cloud Resource Hierarchy"),
     ),
     (
-        "DefenseImpairment:EC2/DisableOrModifyCloudFirewall",
-        a("TA0005", DEFENSE_EVASION, "T1562.007", "Impair Defenses: Disable or Modify Cloud Firewall"),
+        "DefenseImpairment:RDS/ModifyAuthenticationProcess",
+        a("TA0005", DEFENSE_EVASION, "T1556", "Modify Authentication Process"),
     ),
     (
         "DefenseImpairment:*",
@@ -83,15 +83,27 @@ pub const ATTACKS: &[(&str, Attack)] = &[
         a("TA0003", "Persistence", "T1098.001", "Account Manipulation: Additional Cloud Credentials"),
     ),
     (
-        "Persistence:Lambda/ExternalRemoteServices",
+        "Persistence:EC2/ExternalRemoteServices",
         a("TA0003", "Persistence", "T1133", "External Remote Services"),
     ),
-    ("Persistence:*", a("TA0003", "Persistence", "T1098", "Account Manipulation")),
     (
-        "Execution:EC2/CloudAdministrationCommand",
-        a("TA0002", "Execution", "T1651", "Cloud Administration Command"),
+        "Persistence:EC2/BootOrLogonInitializationScripts",
+        a("TA0003", "Persistence", "T1037", "Boot or Logon Initialization Scripts"),
     ),
+    (
+        "Persistence:Lambda/ModifyAuthenticationProcess",
+        a("TA0003", "Persistence", "T1556", "Modify Authentication Process"),
+    ),
+    ("Persistence:*", a("TA0003", "Persistence", "T1098", "Account Manipulation")),
     ("Execution:*", a("TA0002", "Execution", "T1059", "Command and Scripting Interpreter")),
+    (
+        "InitialAccess:RDS/ExploitPublicFacingApplication",
+        a("TA0001", "Initial Access", "T1190", "Exploit Public-Facing Application"),
+    ),
+    (
+        "LateralMovement:EC2/RemoteServices",
+        a("TA0008", "Lateral Movement", "T1021.004", "Remote Services: SSH"),
+    ),
     ("InitialAccess:*", a("TA0001", "Initial Access", "T1078.004", CLOUD_ACCOUNTS)),
     ("UnauthorizedAccess:EC2/SSHBruteForce", a("TA0006", "Credential Access", "T1110", "Brute Force")),
     ("UnauthorizedAccess:EC2/RDPBruteForce", a("TA0006", "Credential Access", "T1110", "Brute Force")),

@@ -1,6 +1,7 @@
 //! Findings: GuardDuty's finding model ([`model`]) and the sink that turns detector reports into
 //! aggregated findings with stable ids ([`sink`]).
 
+pub mod catalog;
 pub mod filter;
 pub mod model;
 pub mod remediation;

@@ -232,7 +232,7 @@ pub static GUIDES: &[Guide] = &[
         contain_credentials: true,
     },
     Guide {
-        types: &["DefenseImpairment:EC2/DisableOrModifyCloudFirewall"],
+        types: &["Persistence:EC2/ExternalRemoteServices"],
         summary: "A security group now admits remote administration (SSH/RDP or all ports) from the whole internet.",
         check_first: &[
             "Which instances use {AWS::EC2::SecurityGroup}? `aws ec2 describe-instances --filters Name=instance.group-id,Values={AWS::EC2::SecurityGroup}`.",
@@ -244,7 +244,7 @@ pub static GUIDES: &[Guide] = &[
         contain_credentials: true,
     },
     Guide {
-        types: &["Persistence:Lambda/ExternalRemoteServices"],
+        types: &["Persistence:Lambda/AccountManipulation", "Persistence:Lambda/ModifyAuthenticationProcess"],
         summary: "Lambda function {AWS::Lambda::Function} can now be invoked by anyone (public resource policy or an unauthenticated function URL).",
         check_first: &[
             "Read the policy: `aws lambda get-policy --function-name {AWS::Lambda::Function} --region {region}`.",
@@ -257,7 +257,7 @@ pub static GUIDES: &[Guide] = &[
         contain_credentials: true,
     },
     Guide {
-        types: &["Execution:EC2/CloudAdministrationCommand"],
+        types: &["Persistence:EC2/BootOrLogonInitializationScripts"],
         summary: "An instance's user data was replaced; it runs as root on the next start.",
         check_first: &[
             "Decode and read it: `aws ec2 describe-instance-attribute --instance-id {AWS::EC2::Instance} --attribute userData --region {region}`.",

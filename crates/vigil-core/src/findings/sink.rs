@@ -134,6 +134,16 @@ impl FindingSink {
 
     /// Records one report, merging it into an earlier one with the same aggregation key.
     pub fn report(&mut self, draft: Draft) {
+        // Every fixture test of every detector also checks the type and its documented
+        // default severity against GuardDuty's table.
+        #[cfg(test)]
+        if let Some(problem) = crate::findings::catalog::mismatch(
+            &draft.finding_type,
+            draft.severity,
+            draft.additional_info.get("signal").and_then(|v| v.as_str()),
+        ) {
+            panic!("{} reported a finding off GuardDuty's documentation: {problem}", draft.detector);
+        }
         let key = draft.aggregation_key();
         let files = std::mem::take(&mut self.files);
         let order = |e: &(Millis, SourceRef, String)| {

@@ -6,7 +6,7 @@
 //! **Why it matters**: invocation logs are the record of which prompts were sent and what came
 //! back; removing them hides model abuse (LLMjacking, data extraction through prompts).
 //!
-//! **Severity**: Low (2.0), GuardDuty's default for the type.
+//! **Severity**: Medium (5.0), GuardDuty's default for the type.
 //!
 //! **Evidence**: the call; repeats aggregate per caller and region.
 //!
@@ -37,7 +37,7 @@ impl Detector for BedrockLoggingDisabled {
         {
             return;
         }
-        let mut d = api_draft(TYPE, 2.0, call, self.name());
+        let mut d = api_draft(TYPE, 5.0, call, self.name());
         d.title = "Amazon Bedrock model invocation logging was disabled.".into();
         d.description = format!(
             "Model invocation logging for Amazon Bedrock in {} was deleted by {} from {}; prompts and responses are no longer recorded.",
@@ -61,7 +61,7 @@ mod tests {
     fn fires_on_deletion() {
         let f = scan_records(&[REC]);
         assert!(
-            f.iter().any(|f| f.finding_type == TYPE && f.severity == 2.0 && f.region == "us-west-2"),
+            f.iter().any(|f| f.finding_type == TYPE && f.severity == 5.0 && f.region == "us-west-2"),
             "{f:?}"
         );
     }

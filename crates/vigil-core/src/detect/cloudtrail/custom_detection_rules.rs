@@ -9,14 +9,14 @@
 //! (leaving the organisation).
 //!
 //! **Names and severities**: GuardDuty names these findings `Tactic:Service/Technique` and
-//! aggregates every signal sharing tactic, service and technique into one finding. The rows
-//! marked `documented` use the finding type, signal name and severity from GuardDuty's "Custom
-//! Detection Rules finding types" page (VPCFlowLogsDeleted, OrganizationLeaveAttempt,
-//! OrganizationPolicyDisabled, EC2PasswordDataRetrieved, RDSMasterPasswordReset). For the others
-//! the part of that page available to us did not show the row; their types are built the same
-//! way from the MITRE ATT&CK tactic and technique (e.g. `Exfiltration:EC2/TransferDataToCloudAccount`
-//! for T1537) and their severities follow the documented rows of similar impact. Check them
-//! against `aws guardduty list-custom-detection-rules` when you need exact parity.
+//! aggregates every signal sharing tactic, service and technique into one finding. Every finding
+//! type here, and every signal marked `documented`, is on GuardDuty's "Custom Detection Rules
+//! finding types" page (<https://docs.aws.amazon.com/guardduty/latest/ug/findings-custom-detection-rules.html>)
+//! with that page's signal name and severity. Signals GuardDuty does not have (an RDP port opened
+//! to the world, an admin policy on a group, a snapshot shared with one named account, a query
+//! log detached rather than deleted) are Vigil extensions: they report under the documented type
+//! that covers them, but their signal name starts with `Vigil:`, which the description and
+//! `service.additionalInfo.signal` carry into the console and every export.
 //!
 //! **Evidence**: the call; `affectedResources` names the snapshot, image, group, function,
 //! principal… that remediation fills into its commands; `remoteAccountDetails` the account a
@@ -52,7 +52,9 @@ pub struct Rule {
     pub event_source: &'static str,
     /// Event names; a trailing `*` matches a prefix (Lambda logs `AddPermission20150331v2`).
     pub event_names: &'static [&'static str],
-    /// `true` when the finding type, signal and severity are GuardDuty's documented ones.
+    /// `true` when the signal (name and severity) is GuardDuty's documented one; `false` for a
+    /// Vigil extension, whose signal name then starts with `Vigil:`. The finding type is always
+    /// a documented one.
     pub documented: bool,
     /// Whether failed calls count (the signal is an attempt).
     pub attempts_count: bool,
@@ -61,6 +63,7 @@ pub struct Rule {
 
 const HIGH: f64 = 8.0;
 const MEDIUM: f64 = 5.0;
+const LOW: f64 = 2.0;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -81,23 +84,35 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        signal: "Route53ResolverQueryLoggingDeleted",
+        signal: "DNSQueryLogsDeleted",
         finding_type: "DefenseImpairment:Route53Resolver/DisableOrModifyTools",
-        severity: HIGH,
+        severity: MEDIUM,
         event_source: "route53resolver.amazonaws.com",
-        event_names: &["DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig"],
+        event_names: &["DeleteResolverQueryLogConfig"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| {
+            let id = str_field(req, &["resolverQueryLogConfigId", "ResolverQueryLogConfigId"]).unwrap_or("");
+            Some(Signal {
+                what: format!("DNS query logging configuration {id} was deleted"),
+                affected: vec![("AWS::Route53Resolver::ResolverQueryLogConfig", id.to_string())],
+                ..Signal::default()
+            })
+        },
+    },
+    Rule {
+        signal: "Vigil:DNSQueryLogsDisassociated",
+        finding_type: "DefenseImpairment:Route53Resolver/DisableOrModifyTools",
+        severity: MEDIUM,
+        event_source: "route53resolver.amazonaws.com",
+        event_names: &["DisassociateResolverQueryLogConfig"],
         documented: false,
         attempts_count: false,
-        check: |call, req| {
+        check: |_, req| {
             let id = str_field(req, &["resolverQueryLogConfigId", "ResolverQueryLogConfigId"]).unwrap_or("");
-            let vpc = str_field(req, &["resourceId", "ResourceId"]);
+            let vpc = str_field(req, &["resourceId", "ResourceId"]).unwrap_or("its VPC");
             Some(Signal {
-                what: match (call.event_name.as_str(), vpc) {
-                    ("DisassociateResolverQueryLogConfig", Some(vpc)) => {
-                        format!("DNS query logging {id} was detached from {vpc}")
-                    }
-                    _ => format!("DNS query logging configuration {id} was deleted"),
-                },
+                what: format!("DNS query logging {id} was detached from {vpc}"),
                 affected: vec![("AWS::Route53Resolver::ResolverQueryLogConfig", id.to_string())],
                 ..Signal::default()
             })
@@ -182,12 +197,12 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        signal: "AMISharedOutsideAccount",
+        signal: "AMIExternalAccess",
         finding_type: "Exfiltration:EC2/TransferDataToCloudAccount",
         severity: HIGH,
         event_source: "ec2.amazonaws.com",
         event_names: &["ModifyImageAttribute"],
-        documented: false,
+        documented: true,
         attempts_count: false,
         check: |call, req| {
             let image = str_field(req, &["imageId", "ImageId"]).unwrap_or("").to_string();
@@ -200,12 +215,12 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        signal: "EBSSnapshotSharedOutsideAccount",
+        signal: "EBSSnapshotExternalAccess",
         finding_type: "Exfiltration:EC2/TransferDataToCloudAccount",
         severity: HIGH,
         event_source: "ec2.amazonaws.com",
         event_names: &["ModifySnapshotAttribute"],
-        documented: false,
+        documented: true,
         attempts_count: false,
         check: |call, req| {
             let snapshot = str_field(req, &["snapshotId", "SnapshotId"]).unwrap_or("").to_string();
@@ -218,48 +233,32 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        signal: "RDSSnapshotSharedOutsideAccount",
+        signal: "RDSSnapshotPubliclyShared",
+        finding_type: "Exfiltration:RDS/TransferDataToCloudAccount",
+        severity: HIGH,
+        event_source: "rds.amazonaws.com",
+        event_names: &["ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute"],
+        documented: true,
+        attempts_count: false,
+        check: |call, req| rds_snapshot_share(call, req, true),
+    },
+    Rule {
+        signal: "Vigil:RDSSnapshotExternalAccess",
         finding_type: "Exfiltration:RDS/TransferDataToCloudAccount",
         severity: HIGH,
         event_source: "rds.amazonaws.com",
         event_names: &["ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute"],
         documented: false,
         attempts_count: false,
-        check: |call, req| {
-            if !str_field(req, &["attributeName", "AttributeName"])
-                .is_some_and(|a| a.eq_ignore_ascii_case("restore"))
-            {
-                return None;
-            }
-            let snapshot = str_field(req, &["dBSnapshotIdentifier", "dBClusterSnapshotIdentifier"])
-                .unwrap_or("")
-                .to_string();
-            let values: Vec<String> = as_list(get_ci(req, "valuesToAdd"))
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .filter(|v| *v != call.account_id)
-                .collect();
-            let share = Share {
-                public: values.iter().any(|v| v.eq_ignore_ascii_case("all")),
-                accounts: values.into_iter().filter(|v| !v.eq_ignore_ascii_case("all")).collect(),
-            };
-            if !share.public && share.accounts.is_empty() {
-                return None;
-            }
-            Some(Signal {
-                what: format!("RDS snapshot {snapshot} was {}", share.describe()),
-                affected: vec![("AWS::RDS::DBSnapshot", snapshot)],
-                remote_account: share.first_account(),
-            })
-        },
+        check: |call, req| rds_snapshot_share(call, req, false),
     },
     Rule {
-        signal: "S3BucketPolicySharedOutsideAccount",
+        signal: "S3BucketPolicyExternalAccess",
         finding_type: "Exfiltration:S3/TransferDataToCloudAccount",
         severity: HIGH,
         event_source: "s3.amazonaws.com",
         event_names: &["PutBucketPolicy"],
-        documented: false,
+        documented: true,
         attempts_count: false,
         check: |call, req| {
             let bucket = call.s3.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
@@ -277,97 +276,110 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        signal: "AdminPolicyAttached",
+        signal: "AdminPolicyAttachedToUser",
         finding_type: "PrivilegeEscalation:IAM/AccountManipulation",
         severity: HIGH,
         event_source: "iam.amazonaws.com",
-        event_names: &[
-            "AttachUserPolicy",
-            "AttachRolePolicy",
-            "AttachGroupPolicy",
-            "PutUserPolicy",
-            "PutRolePolicy",
-            "PutGroupPolicy",
-        ],
-        documented: false,
+        event_names: &["AttachUserPolicy", "PutUserPolicy"],
+        documented: true,
         attempts_count: false,
-        check: |call, req| {
-            let target = str_field(req, &["userName", "roleName", "groupName"]).unwrap_or("?").to_string();
-            let grants_admin = if call.event_name.starts_with("Attach") {
-                str_field(req, &["policyArn"]).is_some_and(|a| a.ends_with(":policy/AdministratorAccess"))
-            } else {
-                get_ci(req, "policyDocument").is_some_and(allows_everything)
-            };
-            grants_admin.then(|| Signal {
-                what: format!("administrator access was granted to {target} by {}", call.event_name),
-                affected: vec![("AWS::IAM::Principal", target)],
-                ..Signal::default()
-            })
-        },
+        check: admin_policy_granted,
     },
     Rule {
-        signal: "LoginProfileCreatedOrChanged",
+        signal: "AdminPolicyAttachedToRole",
+        finding_type: "PrivilegeEscalation:IAM/AccountManipulation",
+        severity: HIGH,
+        event_source: "iam.amazonaws.com",
+        event_names: &["AttachRolePolicy", "PutRolePolicy"],
+        documented: true,
+        attempts_count: false,
+        check: admin_policy_granted,
+    },
+    Rule {
+        signal: "Vigil:AdminPolicyAttachedToGroup",
+        finding_type: "PrivilegeEscalation:IAM/AccountManipulation",
+        severity: HIGH,
+        event_source: "iam.amazonaws.com",
+        event_names: &["AttachGroupPolicy", "PutGroupPolicy"],
+        documented: false,
+        attempts_count: false,
+        check: admin_policy_granted,
+    },
+    Rule {
+        signal: "IAMUserLoginProfileCreated",
+        finding_type: "Persistence:IAM/AccountManipulation",
+        severity: HIGH,
+        event_source: "iam.amazonaws.com",
+        event_names: &["CreateLoginProfile"],
+        documented: true,
+        attempts_count: false,
+        check: |call, req| login_profile(call, req, "created"),
+    },
+    Rule {
+        signal: "IAMUserLoginProfileUpdated",
         finding_type: "Persistence:IAM/AccountManipulation",
         severity: MEDIUM,
         event_source: "iam.amazonaws.com",
-        event_names: &["CreateLoginProfile", "UpdateLoginProfile"],
-        documented: false,
+        event_names: &["UpdateLoginProfile"],
+        documented: true,
         attempts_count: false,
-        check: |call, req| {
-            let user = str_field(req, &["userName"]).unwrap_or(call.identity.name()).to_string();
-            Some(Signal {
-                what: format!(
-                    "a console password was {} for IAM user {user}",
-                    if call.event_name == "CreateLoginProfile" { "created" } else { "changed" }
-                ),
-                affected: vec![("AWS::IAM::Principal", user)],
-                ..Signal::default()
-            })
-        },
+        check: |call, req| login_profile(call, req, "changed"),
     },
     Rule {
-        signal: "RemoteAdminPortOpenToWorld",
-        finding_type: "DefenseImpairment:EC2/DisableOrModifyCloudFirewall",
+        signal: "EC2SecurityGroupPublicSSH",
+        finding_type: "Persistence:EC2/ExternalRemoteServices",
+        severity: MEDIUM,
+        event_source: "ec2.amazonaws.com",
+        event_names: &["AuthorizeSecurityGroupIngress"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| world_open_port(req, 22, "SSH (22)"),
+    },
+    Rule {
+        signal: "Vigil:EC2SecurityGroupPublicRDP",
+        finding_type: "Persistence:EC2/ExternalRemoteServices",
         severity: MEDIUM,
         event_source: "ec2.amazonaws.com",
         event_names: &["AuthorizeSecurityGroupIngress"],
         documented: false,
         attempts_count: false,
+        check: |_, req| world_open_port(req, 3389, "RDP (3389)"),
+    },
+    Rule {
+        signal: "LambdaFunctionPublicAccess",
+        finding_type: "Persistence:Lambda/AccountManipulation",
+        severity: HIGH,
+        event_source: "lambda.amazonaws.com",
+        event_names: &["AddPermission*"],
+        documented: true,
+        attempts_count: false,
         check: |_, req| {
-            let group = str_field(req, &["groupId", "groupName"]).unwrap_or("").to_string();
-            let opened = world_open_admin_ports(req);
-            (!opened.is_empty()).then(|| Signal {
-                what: format!("security group {group} was opened to the internet on {}", opened.join(", ")),
-                affected: vec![("AWS::EC2::SecurityGroup", group)],
+            let function =
+                short_name(str_field(req, &["functionName", "FunctionName"]).unwrap_or("")).to_string();
+            let public = str_field(req, &["principal", "Principal"]) == Some("*")
+                && ["sourceAccount", "sourceArn", "principalOrgID"]
+                    .iter()
+                    .all(|k| get_ci(req, k).is_none_or(Value::is_null));
+            public.then(|| Signal {
+                what: format!("Lambda function {function} was made invocable by any principal"),
+                affected: vec![("AWS::Lambda::Function", function)],
                 ..Signal::default()
             })
         },
     },
     Rule {
-        signal: "LambdaFunctionMadePublic",
-        finding_type: "Persistence:Lambda/ExternalRemoteServices",
-        severity: MEDIUM,
+        signal: "LambdaFunctionUrlPublicAccess",
+        finding_type: "Persistence:Lambda/ModifyAuthenticationProcess",
+        severity: HIGH,
         event_source: "lambda.amazonaws.com",
-        event_names: &["AddPermission*", "CreateFunctionUrlConfig*", "UpdateFunctionUrlConfig*"],
-        documented: false,
+        event_names: &["CreateFunctionUrlConfig*", "UpdateFunctionUrlConfig*"],
+        documented: true,
         attempts_count: false,
-        check: |call, req| {
+        check: |_, req| {
             let function =
                 short_name(str_field(req, &["functionName", "FunctionName"]).unwrap_or("")).to_string();
-            let public = if call.event_name.starts_with("AddPermission") {
-                str_field(req, &["principal", "Principal"]) == Some("*")
-                    && ["sourceAccount", "sourceArn", "principalOrgID"]
-                        .iter()
-                        .all(|k| get_ci(req, k).is_none_or(Value::is_null))
-            } else {
-                str_field(req, &["authType", "AuthType"]) == Some("NONE")
-            };
-            public.then(|| Signal {
-                what: if call.event_name.starts_with("AddPermission") {
-                    format!("Lambda function {function} was made invocable by any principal")
-                } else {
-                    format!("Lambda function {function} got a function URL without authentication")
-                },
+            (str_field(req, &["authType", "AuthType"]) == Some("NONE")).then(|| Signal {
+                what: format!("Lambda function {function} got a function URL without authentication"),
                 affected: vec![("AWS::Lambda::Function", function)],
                 ..Signal::default()
             })
@@ -375,11 +387,11 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         signal: "EC2UserDataModified",
-        finding_type: "Execution:EC2/CloudAdministrationCommand",
-        severity: MEDIUM,
+        finding_type: "Persistence:EC2/BootOrLogonInitializationScripts",
+        severity: HIGH,
         event_source: "ec2.amazonaws.com",
         event_names: &["ModifyInstanceAttribute"],
-        documented: false,
+        documented: true,
         attempts_count: false,
         check: |_, req| {
             let attribute = str_field(req, &["attribute"]).unwrap_or("");
@@ -395,12 +407,88 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
+        signal: "EC2TerminationProtectionEnabled",
+        finding_type: "DefenseImpairment:EC2/DisableOrModifyTools",
+        severity: LOW,
+        event_source: "ec2.amazonaws.com",
+        event_names: &["ModifyInstanceAttribute"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| {
+            // Turning termination protection on can keep responders from replacing an instance.
+            let on = get_ci(req, "disableApiTermination")
+                .map(|v| get_ci(v, "value").unwrap_or(v))
+                .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
+            let id = str_field(req, &["instanceId"]).unwrap_or("").to_string();
+            on.then(|| Signal {
+                what: format!("termination protection was turned on for instance {id}"),
+                affected: vec![("AWS::EC2::Instance", id)],
+                ..Signal::default()
+            })
+        },
+    },
+    Rule {
+        signal: "EC2InstanceSSHKeyPushed",
+        finding_type: "LateralMovement:EC2/RemoteServices",
+        severity: MEDIUM,
+        event_source: "ec2-instance-connect.amazonaws.com",
+        event_names: &["SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| {
+            let id = str_field(req, &["instanceId", "InstanceId"]).unwrap_or("").to_string();
+            let os_user = str_field(req, &["instanceOSUser", "InstanceOSUser"]).unwrap_or("?");
+            Some(Signal {
+                what: format!("an SSH public key was pushed to instance {id} for OS user {os_user}"),
+                affected: vec![("AWS::EC2::Instance", id)],
+                ..Signal::default()
+            })
+        },
+    },
+    Rule {
+        signal: "RDSIAMAuthDisabled",
+        finding_type: "DefenseImpairment:RDS/ModifyAuthenticationProcess",
+        severity: MEDIUM,
+        event_source: "rds.amazonaws.com",
+        event_names: &["ModifyDBInstance", "ModifyDBCluster"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| {
+            let off = get_ci(req, "enableIAMDatabaseAuthentication").and_then(Value::as_bool) == Some(false);
+            let id =
+                str_field(req, &["dBInstanceIdentifier", "dBClusterIdentifier"]).unwrap_or("").to_string();
+            off.then(|| Signal {
+                what: format!("IAM database authentication was turned off for database {id}"),
+                affected: vec![("AWS::RDS::DBInstance", id)],
+                ..Signal::default()
+            })
+        },
+    },
+    Rule {
+        signal: "RDSPubliclyAccessible",
+        finding_type: "InitialAccess:RDS/ExploitPublicFacingApplication",
+        severity: HIGH,
+        event_source: "rds.amazonaws.com",
+        event_names: &["ModifyDBInstance"],
+        documented: true,
+        attempts_count: false,
+        check: |_, req| {
+            let public = get_ci(req, "publiclyAccessible").and_then(Value::as_bool) == Some(true);
+            let id = str_field(req, &["dBInstanceIdentifier"]).unwrap_or("").to_string();
+            public.then(|| Signal {
+                what: format!("database {id} was made publicly accessible"),
+                affected: vec![("AWS::RDS::DBInstance", id)],
+                ..Signal::default()
+            })
+        },
+    },
+    Rule {
         signal: "ConsoleLoginWithoutMFA",
         finding_type: "InitialAccess:IAM/ValidAccounts",
         severity: MEDIUM,
         event_source: "signin.amazonaws.com",
         event_names: &["ConsoleLogin"],
-        documented: false,
+        documented: true,
         attempts_count: false,
         check: |call, _| {
             // Federated and Identity Center sign-ins do MFA at the identity provider; CloudTrail
@@ -520,36 +608,85 @@ fn allows_everything(doc: &Value) -> bool {
     })
 }
 
-/// Remote-administration ports (or all ports) an ingress request opens to `0.0.0.0/0` or `::/0`.
-fn world_open_admin_ports(req: &Value) -> Vec<String> {
-    let mut out = Vec::new();
+/// Whether an ingress request opens `port` (alone, in a range, or as "all traffic") to
+/// `0.0.0.0/0` or `::/0`.
+fn world_open_port(req: &Value, port: i64, name: &str) -> Option<Signal> {
+    let group = str_field(req, &["groupId", "groupName"]).unwrap_or("").to_string();
     let perms = get_ci(req, "ipPermissions").map(|p| get_ci(p, "items").unwrap_or(p));
-    for perm in as_list(perms) {
+    let opened = as_list(perms).iter().any(|perm| {
         let ranges = |field: &str, key: &str| {
             let r = get_ci(perm, field).map(|r| get_ci(r, "items").unwrap_or(r));
             as_list(r).iter().any(|x| str_field(x, &[key]).is_some_and(|c| c == "0.0.0.0/0" || c == "::/0"))
         };
         if !ranges("ipRanges", "cidrIp") && !ranges("ipv6Ranges", "cidrIpv6") {
-            continue;
+            return false;
         }
-        let protocol = str_field(perm, &["ipProtocol"]).unwrap_or("");
-        if protocol == "-1" {
-            out.push("all ports".to_string());
-            continue;
-        }
-        if protocol != "tcp" && protocol != "6" {
-            continue;
-        }
-        let from = as_f64(get_ci(perm, "fromPort")).unwrap_or(0.0) as i64;
-        let to = as_f64(get_ci(perm, "toPort")).unwrap_or(65535.0) as i64;
-        for (port, name) in [(22, "SSH (22)"), (3389, "RDP (3389)")] {
-            if from <= port && port <= to {
-                out.push(name.to_string());
+        match str_field(perm, &["ipProtocol"]).unwrap_or("") {
+            "-1" => true,
+            "tcp" | "6" => {
+                let from = as_f64(get_ci(perm, "fromPort")).unwrap_or(0.0) as i64;
+                let to = as_f64(get_ci(perm, "toPort")).unwrap_or(65535.0) as i64;
+                from <= port && port <= to
             }
+            _ => false,
         }
+    });
+    opened.then(|| Signal {
+        what: format!("security group {group} was opened to the internet on {name}"),
+        affected: vec![("AWS::EC2::SecurityGroup", group)],
+        ..Signal::default()
+    })
+}
+
+/// An `Attach*Policy` of `AdministratorAccess` or a `Put*Policy` whose document allows every
+/// action on every resource.
+fn admin_policy_granted(call: &ApiCall, req: &Value) -> Option<Signal> {
+    let target = str_field(req, &["userName", "roleName", "groupName"]).unwrap_or("?").to_string();
+    let grants_admin = if call.event_name.starts_with("Attach") {
+        str_field(req, &["policyArn"]).is_some_and(|a| a.ends_with(":policy/AdministratorAccess"))
+    } else {
+        get_ci(req, "policyDocument").is_some_and(allows_everything)
+    };
+    grants_admin.then(|| Signal {
+        what: format!("administrator access was granted to {target} by {}", call.event_name),
+        affected: vec![("AWS::IAM::Principal", target)],
+        ..Signal::default()
+    })
+}
+
+fn login_profile(call: &ApiCall, req: &Value, verb: &str) -> Option<Signal> {
+    let user = str_field(req, &["userName"]).unwrap_or(call.identity.name()).to_string();
+    Some(Signal {
+        what: format!("a console password was {verb} for IAM user {user}"),
+        affected: vec![("AWS::IAM::Principal", user)],
+        ..Signal::default()
+    })
+}
+
+/// An RDS snapshot `restore` attribute change: with `public`, a share with `all` (GuardDuty's
+/// RDSSnapshotPubliclyShared); otherwise a share with named accounts outside the own one only.
+fn rds_snapshot_share(call: &ApiCall, req: &Value, public: bool) -> Option<Signal> {
+    if !str_field(req, &["attributeName", "AttributeName"]).is_some_and(|a| a.eq_ignore_ascii_case("restore"))
+    {
+        return None;
     }
-    out.dedup();
-    out
+    let snapshot =
+        str_field(req, &["dBSnapshotIdentifier", "dBClusterSnapshotIdentifier"]).unwrap_or("").to_string();
+    let values: Vec<String> = as_list(get_ci(req, "valuesToAdd"))
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .filter(|v| *v != call.account_id)
+        .collect();
+    let share = Share {
+        public: values.iter().any(|v| v.eq_ignore_ascii_case("all")),
+        accounts: values.into_iter().filter(|v| !v.eq_ignore_ascii_case("all")).collect(),
+    };
+    let fires = if public { share.public } else { !share.public && !share.accounts.is_empty() };
+    fires.then(|| Signal {
+        what: format!("RDS snapshot {snapshot} was {}", share.describe()),
+        affected: vec![("AWS::RDS::DBSnapshot", snapshot)],
+        remote_account: share.first_account(),
+    })
 }
 
 /// Every string in a JSON tree that starts with `prefix` (EC2 logs ids in varying shapes).
@@ -609,12 +746,20 @@ impl Detector for CustomDetectionRules {
                 what = first.to_uppercase() + &what[1..];
             }
             d.title = format!("{what}.");
+            let signal_note = if rule.documented {
+                format!("Custom detection signal {}.", rule.signal)
+            } else {
+                format!(
+                    "{} is a Vigil extension signal, not one of GuardDuty's; it is reported under the \
+                     GuardDuty type that covers it.",
+                    rule.signal
+                )
+            };
             d.description = format!(
-                "{what} by {} ({}) from {}. Custom detection signal {}.",
+                "{what} by {} ({}) from {}. {signal_note}",
                 call.identity.name(),
                 call.identity.kind.as_str(),
                 call.source_ip,
-                rule.signal
             );
             d.why.push(format!(
                 "{}:{} matched custom detection signal {}.",
@@ -754,7 +899,7 @@ mod tests {
                     "AuthorizeSecurityGroupIngress",
                     r#"{"groupId":"sg-1","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"groups":{},"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{},"prefixListIds":{}}]}}"#,
                 ),
-                "DefenseImpairment:EC2/DisableOrModifyCloudFirewall",
+                "Persistence:EC2/ExternalRemoteServices",
             ),
             (
                 rec(
@@ -762,7 +907,7 @@ mod tests {
                     "AddPermission20150331v2",
                     r#"{"functionName":"f","statementId":"s","action":"lambda:InvokeFunction","principal":"*"}"#,
                 ),
-                "Persistence:Lambda/ExternalRemoteServices",
+                "Persistence:Lambda/AccountManipulation",
             ),
             (
                 rec(
@@ -770,7 +915,7 @@ mod tests {
                     "CreateFunctionUrlConfig20211031",
                     r#"{"functionName":"f","authType":"NONE"}"#,
                 ),
-                "Persistence:Lambda/ExternalRemoteServices",
+                "Persistence:Lambda/ModifyAuthenticationProcess",
             ),
             (
                 rec(
@@ -778,7 +923,39 @@ mod tests {
                     "ModifyInstanceAttribute",
                     r#"{"instanceId":"i-0abc","userData":"<sensitiveDataRemoved>"}"#,
                 ),
-                "Execution:EC2/CloudAdministrationCommand",
+                "Persistence:EC2/BootOrLogonInitializationScripts",
+            ),
+            (
+                rec(
+                    EC2,
+                    "ModifyInstanceAttribute",
+                    r#"{"instanceId":"i-0abc","disableApiTermination":{"value":true}}"#,
+                ),
+                "DefenseImpairment:EC2/DisableOrModifyTools",
+            ),
+            (
+                rec(
+                    "ec2-instance-connect.amazonaws.com",
+                    "SendSSHPublicKey",
+                    r#"{"instanceId":"i-0abc","instanceOSUser":"ec2-user","sSHPublicKey":"ssh-ed25519 AAAA"}"#,
+                ),
+                "LateralMovement:EC2/RemoteServices",
+            ),
+            (
+                rec(
+                    "rds.amazonaws.com",
+                    "ModifyDBInstance",
+                    r#"{"dBInstanceIdentifier":"db1","enableIAMDatabaseAuthentication":false}"#,
+                ),
+                "DefenseImpairment:RDS/ModifyAuthenticationProcess",
+            ),
+            (
+                rec(
+                    "rds.amazonaws.com",
+                    "ModifyDBInstance",
+                    r#"{"dBInstanceIdentifier":"db1","publiclyAccessible":true}"#,
+                ),
+                "InitialAccess:RDS/ExploitPublicFacingApplication",
             ),
         ];
         for (record, want) in &cases {
@@ -854,6 +1031,16 @@ mod tests {
                 "ModifyInstanceAttribute",
                 r#"{"instanceId":"i-0abc","instanceType":{"value":"t3.large"}}"#,
             ),
+            rec(
+                EC2,
+                "ModifyInstanceAttribute",
+                r#"{"instanceId":"i-0abc","disableApiTermination":{"value":false}}"#,
+            ),
+            rec(
+                "rds.amazonaws.com",
+                "ModifyDBInstance",
+                r#"{"dBInstanceIdentifier":"db1","enableIAMDatabaseAuthentication":true,"publiclyAccessible":false}"#,
+            ),
         ];
         for record in &cases {
             assert!(types(std::slice::from_ref(record)).is_empty(), "{record}");
@@ -878,6 +1065,80 @@ mod tests {
             console_login("AssumedRole", "No", "Success"),
         ])
         .is_empty());
+    }
+
+    fn signals(records: &[String]) -> Vec<(String, String, f64, String)> {
+        let refs: Vec<&str> = records.iter().map(String::as_str).collect();
+        scan_records(&refs)
+            .into_iter()
+            .map(|f| {
+                let info: serde_json::Value =
+                    serde_json::from_str(&f.service.additional_info.as_ref().unwrap().value).unwrap();
+                let signal = info["signal"].as_str().unwrap().to_string();
+                (f.finding_type, signal, f.severity, f.description)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documented_signals_and_vigil_extensions_are_told_apart() {
+        let ingress = |port: u16| {
+            rec(
+                EC2,
+                "AuthorizeSecurityGroupIngress",
+                &format!(
+                    r#"{{"groupId":"sg-1","ipPermissions":{{"items":[{{"ipProtocol":"tcp","fromPort":{port},"toPort":{port},"ipRanges":{{"items":[{{"cidrIp":"0.0.0.0/0"}}]}}}}]}}}}"#
+                ),
+            )
+        };
+        let ssh = signals(&[ingress(22)]);
+        assert_eq!(ssh.len(), 1);
+        assert_eq!(
+            (ssh[0].0.as_str(), ssh[0].1.as_str()),
+            ("Persistence:EC2/ExternalRemoteServices", "EC2SecurityGroupPublicSSH")
+        );
+        assert!(ssh[0].3.contains("Custom detection signal EC2SecurityGroupPublicSSH"), "{}", ssh[0].3);
+        let rdp = signals(&[ingress(3389)]);
+        assert_eq!(rdp[0].1, "Vigil:EC2SecurityGroupPublicRDP");
+        assert!(rdp[0].3.contains("Vigil extension signal"), "{}", rdp[0].3);
+
+        let rds = |values: &str| {
+            rec(
+                "rds.amazonaws.com",
+                "ModifyDBSnapshotAttribute",
+                &format!(
+                    r#"{{"dBSnapshotIdentifier":"s1","attributeName":"restore","valuesToAdd":{values}}}"#
+                ),
+            )
+        };
+        assert_eq!(signals(&[rds(r#"["all"]"#)])[0].1, "RDSSnapshotPubliclyShared");
+        assert_eq!(signals(&[rds(r#"["999988887777"]"#)])[0].1, "Vigil:RDSSnapshotExternalAccess");
+
+        let created = signals(&[rec(IAM, "CreateLoginProfile", r#"{"userName":"victim"}"#)]);
+        assert_eq!((created[0].1.as_str(), created[0].2), ("IAMUserLoginProfileCreated", 8.0));
+        let updated = signals(&[rec(IAM, "UpdateLoginProfile", r#"{"userName":"victim"}"#)]);
+        assert_eq!((updated[0].1.as_str(), updated[0].2), ("IAMUserLoginProfileUpdated", 5.0));
+
+        let attach = |api: &str, who: &str| {
+            rec(
+                IAM,
+                api,
+                &format!(r#"{{"{who}":"x","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}}"#),
+            )
+        };
+        assert_eq!(signals(&[attach("AttachRolePolicy", "roleName")])[0].1, "AdminPolicyAttachedToRole");
+        assert_eq!(signals(&[attach("AttachUserPolicy", "userName")])[0].1, "AdminPolicyAttachedToUser");
+        assert_eq!(
+            signals(&[attach("AttachGroupPolicy", "groupName")])[0].1,
+            "Vigil:AdminPolicyAttachedToGroup"
+        );
+
+        let dns = signals(&[rec(
+            "route53resolver.amazonaws.com",
+            "DeleteResolverQueryLogConfig",
+            r#"{"resolverQueryLogConfigId":"rqlc-1"}"#,
+        )]);
+        assert_eq!((dns[0].1.as_str(), dns[0].2), ("DNSQueryLogsDeleted", 5.0));
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! | c2 | `Backdoor:EC2/C&CActivity.B!DNS` | High 8 |
 //! | mining | `CryptoCurrency:EC2/BitcoinTool.B!DNS` | High 8 |
 //! | blackhole | `Trojan:EC2/BlackholeTraffic!DNS` | Medium 5 |
-//! | drop-point | `Trojan:EC2/DropPoint!DNS` | High 8 |
+//! | drop-point | `Trojan:EC2/DropPoint!DNS` | Medium 5 |
 //! | dga | `Trojan:EC2/DGADomainRequest.C!DNS` | High 8 |
-//! | drive-by | `Trojan:EC2/DriveBySourceTraffic!DNS` | Medium 5 |
+//! | drive-by | `Trojan:EC2/DriveBySourceTraffic!DNS` | High 8 |
 //! | phishing | `Trojan:EC2/PhishingDomainRequest!DNS` | High 8 |
 //! | abused-domain (dynamic DNS, free hosting) | `Impact:EC2/AbusedDomainRequest.Reputation` | Medium 5 |
 //! | crypto-domain (in-browser mining) | `Impact:EC2/BitcoinDomainRequest.Reputation` | High 8 |
@@ -44,9 +44,9 @@ pub fn dns_type(category: Category) -> Option<(&'static str, f64, &'static str)>
         Category::C2 => ("Backdoor:EC2/C&CActivity.B!DNS", 8.0, "a domain name associated with a known command and control server"),
         Category::Mining => ("CryptoCurrency:EC2/BitcoinTool.B!DNS", 8.0, "a domain name associated with cryptocurrency-related activity"),
         Category::Blackhole => ("Trojan:EC2/BlackholeTraffic!DNS", 5.0, "a domain name that is being redirected to a black hole IP address"),
-        Category::DropPoint => ("Trojan:EC2/DropPoint!DNS", 8.0, "a domain name of a remote host known to hold credentials and other stolen data captured by malware"),
+        Category::DropPoint => ("Trojan:EC2/DropPoint!DNS", 5.0, "a domain name of a remote host known to hold credentials and other stolen data captured by malware"),
         Category::Dga => ("Trojan:EC2/DGADomainRequest.C!DNS", 8.0, "an algorithmically generated domain"),
-        Category::DriveBy => ("Trojan:EC2/DriveBySourceTraffic!DNS", 5.0, "a domain name of a remote host that is a known source of drive-by download attacks"),
+        Category::DriveBy => ("Trojan:EC2/DriveBySourceTraffic!DNS", 8.0, "a domain name of a remote host that is a known source of drive-by download attacks"),
         Category::Phishing => ("Trojan:EC2/PhishingDomainRequest!DNS", 8.0, "a domain involved in phishing attacks"),
         Category::AbusedDomain => ("Impact:EC2/AbusedDomainRequest.Reputation", 5.0, "a low reputation domain name associated with known abused domains"),
         Category::CryptoDomain => ("Impact:EC2/BitcoinDomainRequest.Reputation", 8.0, "a low reputation domain name associated with cryptocurrency-related activity"),
