@@ -773,7 +773,11 @@ impl TextIngest {
                     }
                 }
             }
-            while self.pos < buf.len() && buf[self.pos].is_ascii_whitespace() {
+            // A scan resumed after an envelope's array sees every byte itself (whitespace may
+            // be inside one of its strings).
+            let resuming_scan =
+                matches!(self.mode, Mode::Json(JsonCtx::AfterEnvelope(s)) if s.scanned > 0 || s.in_str);
+            while !resuming_scan && self.pos < buf.len() && buf[self.pos].is_ascii_whitespace() {
                 self.pos += 1;
             }
             if self.pos == buf.len() {
