@@ -30,7 +30,9 @@
 //! Example: 40 connections from 198.51.100.7:4xxxx to 10.0.0.5:22 within five minutes, each
 //! 12 packets / 3 KB ⇒ SSHBruteForce, TARGET, Low.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};

@@ -28,14 +28,16 @@
 //! Example: 10.0.0.9 sends 2,000,000 64-byte SYNs to 203.0.113.10:80 in five minutes and gets
 //! 1,000 packets back ⇒ DenialOfService.Tcp.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
     flow_summary, human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
-    Samples, Span,
+    Entities, Samples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::Event;
@@ -135,7 +137,8 @@ struct TargetState {
 
 #[derive(Default)]
 pub struct DenialOfService {
-    targets: HashMap<(String, IpAddr, Variant), TargetState>,
+    targets: HashMap<(u32, IpAddr, Variant), TargetState>,
+    entities: Entities,
     untracked_records: u64,
 }
 
@@ -156,7 +159,7 @@ impl Detector for DenialOfService {
             return;
         }
         let Some(variant) = Variant::of(o.protocol, o.remote_port) else { return };
-        let key = (v.entity.to_string(), o.remote, variant);
+        let key = (self.entities.id(v.entity), o.remote, variant);
         if !self.targets.contains_key(&key) && self.targets.len() >= MAX_TRACKED {
             self.untracked_records += 1;
             return;
@@ -187,6 +190,7 @@ impl Detector for DenialOfService {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, remote, variant), st) in &self.targets {
+            let entity = self.entities.name(*entity);
             let min = if *variant == Variant::UnusualProtocol { MIN_PACKETS_UNUSUAL } else { MIN_PACKETS };
             let flood = |v: &Volume| {
                 v.sent_packets >= min

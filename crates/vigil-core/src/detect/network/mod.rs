@@ -70,6 +70,30 @@ pub fn view<'a>(event: &'a Event, ctx: &Context) -> Option<FlowView<'a>> {
     Some(FlowView { rec, o, entity })
 }
 
+/// Entity keys interned to small numbers: per-record state lookups then neither allocate a
+/// key nor hash a string.
+#[derive(Default)]
+pub struct Entities {
+    ids: rustc_hash::FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Entities {
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
 /// Two overlapping bucketings of time into windows of `window` ms, the second shifted by half a
 /// window. Counting an event into both means that any burst no longer than half a window lies
 /// wholly inside at least one bucket, and the result never depends on the order records

@@ -20,13 +20,16 @@
 //! Example: 10.0.0.9 sends one SYN to port 6379 of 500 public addresses in five minutes ⇒
 //! PortSweep on port 6379.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Samples, Span,
+    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, Samples,
+    Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -70,7 +73,8 @@ struct SweepState {
 
 #[derive(Default)]
 pub struct PortSweep {
-    sweeps: HashMap<(String, u16), SweepState>,
+    sweeps: HashMap<(u32, u16), SweepState>,
+    entities: Entities,
 }
 
 fn push_host(v: &mut Vec<IpAddr>, a: IpAddr, cap: usize) {
@@ -92,7 +96,7 @@ impl Detector for PortSweep {
         }
         let blocked = f.action == FlowAction::Reject;
         let probe = blocked || f.packets <= PROBE_MAX_PACKETS;
-        let st = self.sweeps.entry((v.entity.to_string(), v.o.remote_port)).or_default();
+        let st = self.sweeps.entry((self.entities.id(v.entity), v.o.remote_port)).or_default();
         // Caps: enough probed hosts to decide, and enough session hosts to veto.
         let session_cap = MIN_HOSTS * 2;
         for b in window_buckets(f.start, WINDOW) {
@@ -120,6 +124,7 @@ impl Detector for PortSweep {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, port), st) in &self.sweeps {
+            let entity = self.entities.name(*entity);
             let swept = |b: &Bucket| {
                 let probed = b.probed.iter().filter(|h| !b.sessions.contains(h)).count();
                 (probed >= MIN_HOSTS && probed >= PROBE_TO_SESSION_RATIO * b.sessions.len()).then_some(probed)

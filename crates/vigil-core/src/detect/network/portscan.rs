@@ -21,7 +21,9 @@
 //! Example: 10.0.0.9 sends single SYNs from port 40000 to ports 1–1000 of 203.0.113.8 in two
 //! minutes ⇒ Portscan.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};

@@ -21,7 +21,9 @@
 //! Example: 10.0.0.9 connects to port 25 of 40 different public addresses within an hour and
 //! receives no SMTP itself ⇒ Spambot.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
 
 use serde_json::{json, Map};

@@ -28,7 +28,7 @@
 //!
 //! Example: 10.0.0.9:51000 → 1.1.1.1:443 TCP ⇒ UnusualDoHActivity.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
