@@ -92,8 +92,10 @@ struct ScanArgs {
     /// judge later logs against.
     #[arg(long, value_name = "FILE")]
     baseline_out: Option<PathBuf>,
-    /// Days of each account's input, from its first day, learned as the baseline before
-    /// anything is scored (when no imported baseline covers the account).
+    /// Longest learning window: up to N days of each account's input, from its first day, are
+    /// learned as the baseline before anything is scored (when no imported baseline covers the
+    /// account), but never more than two thirds of the days the input spans, so shorter logs
+    /// still get their last third scored (14 days of logs: learn 9, score 5).
     #[arg(long, value_name = "N", default_value_t = vigil_core::baseline::DEFAULT_LEARNING_DAYS)]
     learning_days: u32,
 }

@@ -49,6 +49,20 @@ use tactics::{s3_class, tactic_of, S3Class};
 
 /// GuardDuty learns for roughly one to two weeks; two weeks by default.
 pub const DEFAULT_LEARNING_DAYS: u32 = 14;
+/// The learning window never takes more than this share (numerator, denominator) of an
+/// account's input span, so the rest is scored.
+pub const MAX_LEARNING_SHARE: (i64, i64) = (2, 3);
+
+/// How many of the earliest days of an input spanning `span_days` (first to last day, both
+/// included) are learned: up to `max_days`, but never more than two thirds of the span
+/// (rounded down). Two weeks of logs learn their first 9 days and score the last 5; four weeks
+/// learn 14 and score 14; a single day learns nothing (everything is scored against an empty
+/// baseline, which judges nothing). Without the cap, logs shorter than `max_days` would be all
+/// learning and nothing would ever be scored.
+pub fn learning_window(max_days: u32, span_days: i64) -> i64 {
+    let (num, den) = MAX_LEARNING_SHARE;
+    (max_days as i64).min(span_days.max(0) * num / den)
+}
 /// Remote networks kept per instance and day; more go to one "(other)" peer and peer novelty
 /// is not judged for that instance (a public web server talks to the whole internet).
 pub const MAX_PEERS_PER_DAY: u32 = 512;
@@ -58,7 +72,8 @@ pub const MAX_LOGINS: usize = 200_000;
 /// How baselines are learned.
 #[derive(Clone, Debug)]
 pub struct BaselineConfig {
-    /// Length of the learning window, in days from the first day of each account's input.
+    /// The longest learning window, in days from the first day of each account's input; a
+    /// shorter input learns less ([`learning_window`]).
     pub learning_days: u32,
     /// A baseline exported earlier: accounts it covers are scored entirely against it.
     pub imported: Option<BaselineFile>,
@@ -496,7 +511,7 @@ impl Baselines {
                     imported: true,
                 },
                 None => {
-                    let analysed_from = first + self.config.learning_days as i64;
+                    let analysed_from = first + learning_window(self.config.learning_days, last - first + 1);
                     AccountState {
                         first_day: first,
                         last_day: last,

@@ -28,6 +28,8 @@ pub const SOLID_ACTIVE_DAYS: u32 = 7;
 pub const VOLUME_FACTOR: u64 = 10;
 /// …and above this many bytes (S3 reads/writes, bytes sent by an instance).
 pub const VOLUME_FLOOR_BYTES: u64 = 512 * 1024 * 1024;
+/// More new remote ports than this to one network on one day are one sweep, reported once.
+pub const MAX_NEW_PORTS_PER_PEER: usize = 8;
 /// Delete calls in one hour below this are never a volume anomaly.
 pub const DELETE_FLOOR: u64 = 100;
 /// Two successful console sign-ins from different networks this close are "around the same
@@ -620,6 +622,36 @@ fn score_buckets(b: &Baselines, out: &mut Scored) {
     }
 }
 
+/// Many new ports to one remote network on one day are a sweep (a port scan, which
+/// `Recon:EC2/Portscan` reports), not many unusual services: they are folded into the earliest
+/// one, with a `ports` feature saying how many there were.
+fn fold_port_sweep(mut found: Vec<FlowAnomaly>) -> Vec<FlowAnomaly> {
+    if found.len() <= MAX_NEW_PORTS_PER_PEER {
+        return found;
+    }
+    found.sort_by_key(|a| (a.first, a.sample.src));
+    let (n, flows, bytes_out) =
+        (found.len(), found.iter().map(|a| a.flows).sum(), found.iter().map(|a| a.bytes_out).sum());
+    let last = found.iter().map(|a| a.last).max().unwrap_or(0);
+    let mut first = found.swap_remove(0);
+    let ports: Vec<String> =
+        std::iter::once(&first).chain(&found).map(|a| a.unusual[0].value.clone()).collect();
+    first.unusual.push(Unusual::new(
+        "ports",
+        n.to_string(),
+        "unusual",
+        format!(
+            "{n} new remote ports to {} on one day ({}, …): a sweep, reported once",
+            first.peer,
+            ports.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ),
+    ));
+    first.last = last;
+    first.flows = flows;
+    first.bytes_out = bytes_out;
+    vec![first]
+}
+
 /// The median of the per-peer hourly peaks: a "normal big transfer" for the instance.
 fn typical_peer_peak(peers: &Counts) -> u64 {
     let mut v: Vec<u64> = peers.values().map(|s| s.peak_hourly_bytes).collect();
@@ -663,6 +695,7 @@ fn score_flows(b: &Baselines, out: &mut Scored) {
         let mut ports: Vec<(&super::PortKey, &super::PortUse)> = g.ports.iter().collect();
         ports.sort_by_key(|(k, _)| **k);
         let mut new_ports = Vec::new();
+        let mut port_anomalies = Vec::new();
         for (port, u) in ports {
             if !port.outbound || port.port == 0 || port.port >= 49152 || u.sample.blocked {
                 continue;
@@ -698,7 +731,7 @@ fn score_flows(b: &Baselines, out: &mut Scored) {
             if unusual.len() < 2 {
                 continue;
             }
-            out.ports.push(FlowAnomaly {
+            port_anomalies.push(FlowAnomaly {
                 account: name(k.account).to_string(),
                 endpoint: endpoint.to_string(),
                 peer: peer.to_string(),
@@ -711,6 +744,7 @@ fn score_flows(b: &Baselines, out: &mut Scored) {
                 sample: u.sample.clone(),
             });
         }
+        out.ports.extend(fold_port_sweep(port_anomalies));
 
         // TrafficVolumeUnusual: far more sent to one remote network in an hour than normal.
         let Some((&hour, &sent)) = g.hourly_out.iter().max_by_key(|(h, v)| (**v, std::cmp::Reverse(**h)))

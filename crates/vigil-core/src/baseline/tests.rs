@@ -35,8 +35,9 @@ fn export_round_trips_and_refuses_other_files() {
     assert!(BaselineFile::from_json("{").is_err());
 }
 
-/// Next week's logs alone are all learning window (no findings at all); judged against last
-/// month's exported baseline, the intrusion in them fires and the routine stays silent.
+/// Next week's logs alone learn from their first four days, where the intrusion is (no
+/// findings at all); judged against last month's exported baseline, the intrusion fires and the
+/// routine stays silent.
 #[test]
 fn an_imported_baseline_judges_new_logs() {
     let mut month = World::new(62, 21);
@@ -57,7 +58,8 @@ fn an_imported_baseline_judges_new_logs() {
     assert!(anomaly_findings(&alone.scan()).is_empty());
     assert_eq!(
         alone.context.as_ref().unwrap().baseline.analysed_from(ACCOUNT),
-        Some(alone.day_time(35, 0, 0))
+        Some(alone.day_time(25, 0, 0)),
+        "7 days of input: 4 learned (two thirds, rounded down), 3 scored"
     );
 
     let mut judged = make_week();
@@ -88,6 +90,35 @@ fn an_imported_baseline_judges_new_logs() {
     assert_eq!(b.days, 28);
     assert_eq!((b.learned_from.as_str(), b.learned_to.as_str()), ("2024-03-04", "2024-03-31"));
     assert!(b.principals[&BOB.arn()].calls > calls);
+}
+
+#[test]
+fn the_learning_window_adapts_to_the_input() {
+    assert_eq!(learning_window(14, 42), 14, "long input: the full window");
+    assert_eq!(learning_window(14, 21), 14);
+    assert_eq!(learning_window(14, 20), 13, "never more than two thirds");
+    assert_eq!(learning_window(14, 14), 9, "two weeks: learn 9, score 5");
+    assert_eq!(learning_window(14, 7), 4);
+    assert_eq!(learning_window(14, 1), 0);
+    assert_eq!(learning_window(5, 30), 5, "a shorter maximum is kept");
+    assert_eq!(learning_window(14, 0), 0);
+
+    // Two weeks of input with an intrusion on day 11: scored, and it fires.
+    let mut w = World::new(66, 14);
+    let t = w.day_time(11, 3, 0);
+    for api in ["ListUsers", "ListRoles", "ListAccessKeys"] {
+        w.call(&BOB, t, "iam", api, "102.129.235.17", "python-requests/2.31.0", "us-east-1");
+    }
+    let f = w.scan();
+    assert_eq!(w.context.as_ref().unwrap().baseline.analysed_from(ACCOUNT), Some(w.day_time(9, 0, 0)));
+    let a = anomaly_findings(&f);
+    assert_eq!(
+        a.iter().map(|f| f.finding_type.as_str()).collect::<Vec<_>>(),
+        ["Discovery:IAMUser/AnomalousBehavior"],
+        "{:#?}",
+        explain(&a)
+    );
+    assert!(unusual_of(a[0]).iter().any(|u| u.contains("never seen for this principal in 9 days")));
 }
 
 #[test]
@@ -193,4 +224,22 @@ fn multi_week_benign_world_false_positives() {
     assert!(above_low.is_empty(), "{above_low:?} {all:#?}");
     // The one expected Low: the new read API on the trip (new API + new network).
     assert!(total <= 3, "{all:#?}");
+}
+
+/// Plain benign worlds of two, three and four weeks (the shorter ones learn two thirds of their
+/// days, [`learning_window`]): no anomaly finding at all.
+#[test]
+fn benign_worlds_of_every_length_stay_silent() {
+    let mut by_length = Vec::new();
+    for days in [14, 21, 28] {
+        let mut found = Vec::new();
+        for seed in [11, 22, 33] {
+            let mut w = World::new(seed, days);
+            let f = w.scan();
+            found.extend(explain(&anomaly_findings(&f)));
+        }
+        by_length.push((days, found.len()));
+        assert!(found.is_empty(), "{days} days: {found:#?}");
+    }
+    eprintln!("benign worlds (days, anomaly findings over 3 seeds): {by_length:?}");
 }

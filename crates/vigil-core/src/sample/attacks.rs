@@ -1,5 +1,6 @@
-//! The attacks injected into the sample world, on later days (after the first two thirds, which
-//! baselines learn from), each on a named resource and listed in the answer key:
+//! The attacks injected into the sample world, on later days (after the days Vigil's default
+//! learning window learns from, [`crate::baseline::learning_window`]: two thirds of the world,
+//! at most two weeks), each on a named resource and listed in the answer key:
 //!
 //! | scenario | account | what happens | expected finding types |
 //! |---|---|---|---|
@@ -110,10 +111,12 @@ const SCHEDULE: &[(Scenario, usize, u32, u32)] = &[
     (Scenario::DgaLookups, 1, 4, 13),
 ];
 
-/// The attacks of this world: they start once baselines have had two thirds of the days to
-/// learn (for 14 days: days 10–14), later ones clamped to the last day.
+/// The attacks of this world: they start on the first day Vigil's default learning window leaves
+/// to be scored (for 14 days: days 10–14, after 9 days of benign history; for 30 days: days
+/// 15–19), later ones clamped to the last day.
 pub fn plan(w: &World) -> Vec<Attack> {
-    let learn = w.days * 2 / 3;
+    let learn =
+        crate::baseline::learning_window(crate::baseline::DEFAULT_LEARNING_DAYS, w.days as i64) as u32;
     let mut rng = Rng::derive(w.seed, 0xA77A_C4ED);
     let mut attacks = Vec::new();
     for &(scenario, account, offset, hour_of_day) in SCHEDULE {
