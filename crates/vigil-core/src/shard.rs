@@ -282,13 +282,15 @@ mod tests {
 
     #[test]
     fn findings_reported_by_two_shards_merge_like_the_sink() {
-        let mut a = crate::findings::Finding::default();
-        a.id = "x".into();
-        a.severity = 5.0;
+        let mut a = crate::findings::Finding {
+            id: "x".into(),
+            severity: 5.0,
+            description: "later".into(),
+            ..Default::default()
+        };
         a.service.count = 2;
         a.service.event_first_seen = "2024-01-02T00:00:00.000Z".into();
         a.service.event_last_seen = "2024-01-03T00:00:00.000Z".into();
-        a.description = "later".into();
         let mut b = a.clone();
         b.service.count = 3;
         b.service.event_first_seen = "2024-01-01T00:00:00.000Z".into();
