@@ -20,4 +20,5 @@ pub mod net;
 pub mod report;
 pub mod sample;
 pub mod scan;
+pub mod shard;
 pub mod time;
