@@ -21,4 +21,5 @@ pub mod net;
 pub mod report;
 pub mod sample;
 pub mod scan;
+pub mod shard;
 pub mod time;

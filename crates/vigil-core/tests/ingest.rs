@@ -799,3 +799,222 @@ fn records_spanning_lines_are_still_framed_whole() {
     let (events, a) = ingest("subscription.json", wrapped.as_bytes());
     assert_eq!((events.len(), a.error_total()), (lines.len(), 0), "{:?}", a.errors);
 }
+
+// ---- VPC flow logs without a header in a custom format ----
+
+#[test]
+fn headerless_all_fields_of_version_5_parse() {
+    let line = |src: &str, status: &str| {
+        format!(
+            "5 111122223333 eni-0a {src} 10.0.1.9 40000 443 6 5 500 1714557600 1714557660 ACCEPT {status} \
+             vpc-0a subnet-x i-0abc 19 IPv4 {src} 10.0.1.9 eu-west-1 euw1-az1 - - - - ingress 1\n"
+        )
+    };
+    let text = [line("10.0.0.5", "OK"), line("10.0.0.6", "OK"), line("-", "NODATA")].concat();
+    let (events, a) = ingest("v5_noheader.log", text.as_bytes());
+    assert_eq!(a.format, Format::VpcFlow);
+    assert_eq!((a.records, a.events, a.error_total(), a.skipped_total()), (3, 2, 0, 1), "{:?}", a.errors);
+    let flows = only(events, |e| match e {
+        Event::Flow(f) => Some(f),
+        _ => None,
+    });
+    assert_eq!(flows[0].version, 5);
+    assert_eq!(flows[0].region.as_deref(), Some("eu-west-1"));
+    assert_eq!(flows[0].flow_direction, Some(FlowDirection::Ingress));
+    assert_eq!(flows[1].srcaddr, Some("10.0.0.6".parse().unwrap()));
+}
+
+#[test]
+fn headerless_unknown_custom_format_is_an_error_per_line() {
+    let text = "5 eni-0a 10.0.0.5 10.0.1.9 40000 443 6 ACCEPT OK ingress\n\
+                5 eni-0a 10.0.0.6 10.0.1.9 40001 443 6 ACCEPT OK ingress\n";
+    let (events, a) = ingest("custom_noheader.log", text.as_bytes());
+    assert!(events.is_empty());
+    assert_eq!((a.records, a.error_total()), (2, 2));
+    assert_eq!(a.errors[1].location, "line 2");
+    assert!(
+        a.errors[0]
+            .message
+            .starts_with("flow log record: custom format without header: 10 fields; add the header line"),
+        "{}",
+        a.errors[0].message
+    );
+}
+
+// ---- property tests per parser: random and mutated input never panics and always reconciles ----
+
+/// Ingests `data` in random chunk sizes and checks the account: it reconciles, and its events
+/// are the events handed out.
+fn assert_accounted(rng: &mut Rng, what: &str, data: &[u8]) -> FileAccount {
+    let chunk = 1 + rng.below(512) as usize;
+    let (events, a) = ingest_bytes(what, 0, data, chunk);
+    assert!(a.reconciles(), "{what}: {a:?}");
+    assert_eq!(a.events, events.len() as u64, "{what}");
+    assert_eq!(a.bytes, data.len() as u64, "{what}");
+    a
+}
+
+/// Random text from `alphabet` pieces.
+fn random_text(rng: &mut Rng, pieces: &[&str], n: usize) -> Vec<u8> {
+    (0..n).flat_map(|_| pieces[rng.below(pieces.len() as u64) as usize].bytes()).collect()
+}
+
+#[test]
+fn property_cloudtrail_parser() {
+    let mut rng = Rng(0xC10D);
+    let seeds = [
+        fixture("cloudtrail_delivery.json"),
+        fixture("cloudtrail_lines.jsonl"),
+        fixture("cloudtrail_array_pretty.json"),
+    ];
+    for round in 0..1500 {
+        let data = mutate(&mut rng, &seeds[round % seeds.len()]);
+        assert_accounted(&mut rng, "ct", &data);
+        // The record parser on its own, on mutated single records.
+        let line = &seeds[1].split(|b| *b == b'\n').next().unwrap();
+        let m = mutate(&mut rng, line);
+        let _ = vigil_core::ingest::cloudtrail::parse_record(
+            &String::from_utf8_lossy(&m),
+            vigil_core::event::SourceRef::default(),
+        );
+    }
+}
+
+#[test]
+fn property_flow_parser() {
+    let mut rng = Rng(0xF10);
+    let seeds = [
+        fixture("vpcflow_v2_header.log"),
+        fixture("vpcflow_v2_noheader.log"),
+        fixture("vpcflow_custom_v8.log"),
+        fixture("vpcflow_transit_gateway.log"),
+    ];
+    let tokens = [
+        "2 ",
+        "5 ",
+        "111122223333 ",
+        "eni-1 ",
+        "10.0.0.1 ",
+        "::1 ",
+        "443 ",
+        "99999 ",
+        "- ",
+        "ACCEPT ",
+        "REJECT ",
+        "OK ",
+        "NODATA ",
+        "1714557600 ",
+        "version ",
+        "srcport ",
+        "\n",
+        "\t",
+        "x",
+    ];
+    for round in 0..1500 {
+        let data = mutate(&mut rng, &seeds[round % seeds.len()]);
+        assert_accounted(&mut rng, "flow", &data);
+        // Token soup: lines of plausible and implausible fields in every count.
+        let n = 1 + rng.below(200) as usize;
+        let soup = [b"2 ".as_slice(), &random_text(&mut rng, &tokens, n)].concat();
+        let a = assert_accounted(&mut rng, "flow soup", &soup);
+        assert_ne!(a.format, Format::CloudTrail);
+    }
+}
+
+#[test]
+fn property_route53_parser() {
+    let mut rng = Rng(0x53);
+    let seed = fixture("route53_resolver.jsonl");
+    for _ in 0..1500 {
+        let data = mutate(&mut rng, &seed);
+        assert_accounted(&mut rng, "r53", &data);
+        let line = seed.split(|b| *b == b'\n').next().unwrap();
+        let _ = vigil_core::ingest::route53::parse_query(&mutate(&mut rng, line), Default::default());
+    }
+}
+
+#[test]
+fn property_json_framing() {
+    // Structural noise: brackets, strings, escapes, line breaks and known keys in any order.
+    let mut rng = Rng(0xF4A);
+    let pieces = [
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "\\",
+        ",",
+        ":",
+        "\n",
+        " ",
+        "1",
+        "null",
+        "\"eventTime\":",
+        "\"eventName\":",
+        "\"query_name\":",
+        "\"Records\":[",
+        "\"message\":",
+        "\"2024-05-01T10:00:00Z\"",
+        "\"x\"",
+        "\u{e9}",
+        "\r\n",
+    ];
+    for _ in 0..3000 {
+        let n = 1 + rng.below(120) as usize;
+        let mut data = random_text(&mut rng, &pieces, n);
+        if rng.below(2) == 0 {
+            data.insert(0, b'{');
+        }
+        let a = assert_accounted(&mut rng, "framing", &data);
+        // Whatever the chunking, the same account.
+        let (_, b) = ingest_bytes("framing", 0, &data, 1);
+        assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&data));
+    }
+}
+
+#[test]
+fn property_gzip_layer() {
+    let mut rng = Rng(0x6219);
+    let seeds: Vec<Vec<u8>> = ["cloudtrail_delivery.json", "vpcflow_v2_header.log", "route53_resolver.jsonl"]
+        .iter()
+        .map(|f| fixture(f))
+        .collect();
+    for round in 0..600 {
+        let plain = &seeds[round % seeds.len()];
+        let mut data = gzip(plain);
+        if round % 2 == 0 {
+            // Multi-member, then damaged.
+            data.extend_from_slice(&gzip(plain));
+            data = mutate(&mut rng, &data);
+        } else {
+            // Cut anywhere: what came before the cut is kept, the cut is one error.
+            let cut = rng.below(data.len() as u64) as usize;
+            data.truncate(cut);
+        }
+        assert_accounted(&mut rng, "gz", &data);
+    }
+}
+
+#[test]
+fn property_zip_layer() {
+    let mut rng = Rng(0x21B);
+    let entries: Vec<(String, Vec<u8>)> = vec![
+        ("logs/ct.json".into(), fixture("cloudtrail_delivery.json")),
+        ("logs/flow.log.gz".into(), gzip(&fixture("vpcflow_v2_header.log"))),
+        ("logs/r53.jsonl".into(), fixture("route53_resolver.jsonl")),
+    ];
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let archive = zip_of(&refs);
+    for _ in 0..400 {
+        let data = mutate(&mut rng, &archive);
+        let mut s = Scanner::new(Engine::default());
+        s.scan_zip("fuzz.zip", std::io::Cursor::new(data.clone()), data.len() as u64);
+        let report = s.finish();
+        assert!(!report.files.is_empty(), "a damaged archive still has an account");
+        for f in &report.files {
+            assert!(f.reconciles(), "{}: {f:?}", f.path);
+        }
+        assert_eq!(report.totals.records, report.files.iter().map(|f| f.records).sum::<u64>());
+    }
+}

@@ -1,16 +1,22 @@
 //! `asff`: the AWS Security Finding Format, as a Security Hub `BatchImportFindings` request body
-//! `{"Findings":[…]}`, following the mapping GuardDuty's own integration uses: `ProductArn`
-//! `arn:aws:securityhub:REGION::product/aws/guardduty`, `GeneratorId` the detector ARN, `Id` the
-//! finding ARN, `Types` from the threat purpose ([`super::mitre::asff_type`]), `Severity.Label`
-//! from GuardDuty's bands with `Normalized` = severity × 10 and `Product` = the GuardDuty
-//! severity, `Resources` (`AwsIamAccessKey`, `AwsS3Bucket`, `AwsEc2Instance`), GuardDuty's
-//! `service` flattened into `ProductFields` (`aws/guardduty/service/…`, at most 50 as ASFF
-//! allows), and Vigil's remediation as `Remediation.Recommendation`.
+//! `{"Findings":[…]}` that imports as is: `aws securityhub batch-import-findings --cli-input-json
+//! file://findings.asff.json` (at most 100 findings a call).
 //!
-//! Import with `aws securityhub batch-import-findings --cli-input-json file://findings.asff.json`
-//! after setting `ProductArn` to a product your account may import into (GuardDuty's ARN is
-//! reserved for GuardDuty itself; `arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`
-//! is the usual one for your own findings).
+//! - `ProductArn` is the account's own default product,
+//!   `arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default` — the one every account may
+//!   import into (GuardDuty's `product/aws/guardduty` is reserved for GuardDuty itself).
+//!   `ProductName`/`CompanyName` say `Vigil`, so the findings are not mistaken for GuardDuty's.
+//! - The rest follows GuardDuty's own integration: `Id` the finding ARN, `GeneratorId` the
+//!   detector ARN, `Types` GuardDuty's published ASFF type ([`super::mitre::asff_type`]),
+//!   `Severity.Label` from GuardDuty's bands with `Normalized` = severity × 10 (so LOW 10–39,
+//!   MEDIUM 40–69, HIGH 70–89, CRITICAL 90–100, as Security Hub maps them), `Resources`
+//!   (`AwsIamAccessKey`, `AwsS3Bucket`, `AwsEc2Instance`, else `AwsAccount`), GuardDuty's `service`
+//!   flattened into `ProductFields` (`aws/guardduty/service/…`), and Vigil's remediation as
+//!   `Remediation.Recommendation`.
+//! - Security Hub's limits are kept: all required top-level attributes present; Title ≤ 256
+//!   and Description ≤ 1024 characters; at most 50 `ProductFields`, keys ≤ 128 and values ≤ 2048
+//!   characters; no empty strings (ASFF strings must hold a non-blank character), so empty
+//!   optional values are left out.
 
 use serde_json::{json, Map, Value};
 
@@ -43,9 +49,9 @@ pub fn finding(f: &Finding) -> Value {
     let mut v = json!({
         "SchemaVersion": "2018-10-08",
         "Id": f.arn,
-        "ProductArn": format!("arn:aws:securityhub:{}::product/aws/guardduty", f.region),
-        "ProductName": "GuardDuty",
-        "CompanyName": "Amazon",
+        "ProductArn": product_arn(&f.region, &f.account_id),
+        "ProductName": "Vigil",
+        "CompanyName": "Vigil",
         "GeneratorId": format!("arn:aws:guardduty:{}:{}:detector/{}", f.region, f.account_id, f.service.detector_id),
         "AwsAccountId": f.account_id,
         "Region": f.region,
@@ -81,7 +87,31 @@ pub fn finding(f: &Finding) -> Value {
     if let Some(action) = action(f) {
         v["Action"] = action;
     }
+    prune_empty(&mut v);
     v
+}
+
+/// The account's own default Security Hub product, which every account may import into.
+pub fn product_arn(region: &str, account: &str) -> String {
+    format!("arn:aws:securityhub:{region}:{account}:product/{account}/default")
+}
+
+/// Drops empty strings, nulls and the objects/arrays they leave empty: Security Hub rejects
+/// blank strings, and an absent optional field says the same.
+fn prune_empty(v: &mut Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::String(s) => !s.trim().is_empty(),
+        Value::Array(a) => {
+            a.retain_mut(prune_empty);
+            !a.is_empty()
+        }
+        Value::Object(o) => {
+            o.retain(|_, v| prune_empty(v));
+            !o.is_empty()
+        }
+        _ => true,
+    }
 }
 
 fn resources(f: &Finding) -> Vec<Value> {
@@ -167,7 +197,7 @@ fn product_fields(f: &Finding) -> Map<String, Value> {
         out.insert("vigil/detector".into(), json!(v.detector));
         out.insert("vigil/evidenceTotal".into(), json!(v.evidence_total.to_string()));
     }
-    out.into_iter().take(MAX_PRODUCT_FIELDS).collect()
+    out.into_iter().filter(|(k, _)| k.chars().count() <= 128).take(MAX_PRODUCT_FIELDS).collect()
 }
 
 fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
@@ -176,7 +206,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
         Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| flatten(&format!("{prefix}/{i}"), v, out)),
         Value::Null => {}
         Value::String(s) => {
-            out.insert(prefix.to_string(), json!(truncate(s, 4096)));
+            out.insert(prefix.to_string(), json!(truncate(s, 2048)));
         }
         other => {
             out.insert(prefix.to_string(), json!(other.to_string()));
@@ -255,8 +285,44 @@ mod tests {
                 assert!(a.get(key).is_some(), "{key} missing");
             }
             assert_eq!(a["Id"], f.arn);
-            assert_eq!(a["ProductArn"], "arn:aws:securityhub:us-east-1::product/aws/guardduty");
-            assert!(a["ProductFields"].as_object().unwrap().len() <= MAX_PRODUCT_FIELDS);
+            assert_eq!(
+                a["ProductArn"],
+                format!("arn:aws:securityhub:us-east-1:{0}:product/{0}/default", f.account_id)
+            );
+            assert_eq!(a["SchemaVersion"], "2018-10-08");
+            assert_eq!(a["GeneratorId"], a["Id"].as_str().unwrap().split("/finding/").next().unwrap());
+            let fields = a["ProductFields"].as_object().unwrap();
+            assert!(fields.len() <= MAX_PRODUCT_FIELDS);
+            for (k, v) in fields {
+                assert!(k.chars().count() <= 128 && v.as_str().unwrap().chars().count() <= 2048, "{k}");
+            }
+            let label = a["Severity"]["Label"].as_str().unwrap();
+            let normalized = a["Severity"]["Normalized"].as_u64().unwrap();
+            let band = match normalized {
+                1..=39 => "LOW",
+                40..=69 => "MEDIUM",
+                70..=89 => "HIGH",
+                90..=100 => "CRITICAL",
+                _ => "INFORMATIONAL",
+            };
+            assert_eq!(label, band, "Security Hub derives the label from Normalized the same way");
+            assert_eq!(a["FindingProviderFields"]["Severity"]["Label"], label);
+            assert_eq!(a["FindingProviderFields"]["Types"], a["Types"]);
+            let types = a["Types"].as_array().unwrap();
+            assert!(!types.is_empty());
+            for t in types {
+                let t = t.as_str().unwrap();
+                assert!(
+                    super::super::mitre::ASFF_NAMESPACES.iter().any(|n| t.starts_with(&format!("{n}/"))),
+                    "{t}"
+                );
+            }
+            for r in a["Resources"].as_array().unwrap() {
+                assert!(r["Type"].is_string() && r["Id"].is_string(), "{r}");
+            }
+            assert!(a["Title"].as_str().unwrap().chars().count() <= 256);
+            assert!(a["Description"].as_str().unwrap().chars().count() <= 1024);
+            assert_no_blank_strings(a);
             assert_eq!(a["Severity"]["Product"], f.severity);
         }
         let public = list
@@ -270,5 +336,26 @@ mod tests {
         assert_eq!(public["Resources"][1]["Type"], "AwsIamAccessKey");
         assert_eq!(public["ProductFields"]["aws/guardduty/service/action/actionType"], "AWS_API_CALL");
         assert!(public["Remediation"]["Recommendation"]["Text"].as_str().unwrap().len() <= 512 + 3);
+        assert_eq!(public["Types"][0], "TTPs/Policy:S3-BucketAnonymousAccessGranted");
+    }
+
+    fn assert_no_blank_strings(v: &Value) {
+        match v {
+            Value::String(s) => assert!(!s.trim().is_empty(), "blank string in ASFF"),
+            Value::Array(a) => a.iter().for_each(assert_no_blank_strings),
+            Value::Object(o) => o.values().for_each(assert_no_blank_strings),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn blank_values_are_left_out() {
+        let mut f = sample_findings().into_iter().find(|f| f.resource.access_key_details.is_some()).unwrap();
+        f.resource.access_key_details.as_mut().unwrap().user_name = String::new();
+        let v = finding(&f);
+        assert_no_blank_strings(&v);
+        let key = v["Resources"].as_array().unwrap().iter().find(|r| r["Type"] == "AwsIamAccessKey").unwrap();
+        assert!(key["Details"]["AwsIamAccessKey"].get("PrincipalName").is_none());
+        assert!(key["Details"]["AwsIamAccessKey"]["PrincipalId"].is_string());
     }
 }

@@ -5,7 +5,7 @@
 //! | `json` | exactly what `aws guardduty get-findings` prints: `{"Findings":[…]}` with GuardDuty's fields in the CLI's PascalCase (`AccountId`, `Service.Action.AwsApiCallAction.Api`, …) | left out by default, so the output is a drop-in for scripts and parsers written against GuardDuty; [`RenderOptions::vigil_extension`] adds it as `Vigil` |
 //! | `jsonl` | one finding per line in GuardDuty's camelCase API form, as GuardDuty's S3 export and EventBridge `detail` carry it | included (`vigil`: detector, why, evidence, remediation); GuardDuty-shaped parsers ignore the extra key |
 //! | `csv` | one row per finding, RFC 4180 quoting | remediation summary and first command as columns |
-//! | `asff` | Security Hub `BatchImportFindings` request body `{"Findings":[…]}` following GuardDuty's own ASFF mapping | remediation as `Remediation.Recommendation`, the rest in `ProductFields` |
+//! | `asff` | Security Hub `BatchImportFindings` request body `{"Findings":[…]}` for the account's own default product, with GuardDuty's published ASFF `Types` | remediation as `Remediation.Recommendation`, the rest in `ProductFields` |
 //! | `ocsf` | OCSF 1.1 Detection Finding (class 2004), one JSON object per line | `finding_info.analytic`, MITRE `attacks`, `remediation`, evidence in `unmapped` |
 //! | `table` | for people: most severe first, severity-coloured when asked | why and first remediation step under each row |
 

@@ -60,7 +60,10 @@ pub fn finding(f: &Finding) -> Value {
         "activity_name": "Create",
         "type_uid": CLASS_UID * 100 + 1,
         "type_name": "Detection Finding: Create",
-        "time": ms(&f.service.event_last_seen),
+        // `time` is required: the last event, else when the finding was last updated.
+        "time": parse_iso8601(&f.service.event_last_seen)
+            .or_else(|| parse_iso8601(&f.updated_at))
+            .unwrap_or(0),
         "severity_id": severity_id(label),
         "severity": label.as_str(),
         "status_id": if f.service.archived { 4 } else { 1 },
@@ -141,7 +144,8 @@ fn evidences(f: &Finding) -> Vec<Value> {
             ev["src_endpoint"] = json!({ "ip": ip });
         }
         if let Some(ua) = &api.user_agent {
-            ev["src_endpoint"]["svc_name"] = json!(ua);
+            // OCSF keeps the caller's user agent on the HTTP request, not on the endpoint.
+            ev["http_request"] = json!({ "user_agent": ua });
         }
     }
     if let Some(n) = &a.network_connection_action {
@@ -176,6 +180,26 @@ mod tests {
             assert_eq!(v["finding_info"]["analytic"]["type"], "Rule");
             assert!(v["finding_info"]["attacks"][0]["technique"]["uid"].is_string(), "{v}");
             assert!(v["time"].is_number());
+            // Detection Finding's required attributes (OCSF 1.1): base event + finding_info.
+            for key in ["activity_id", "category_uid", "class_uid", "severity_id", "time", "type_uid"] {
+                assert!(v[key].is_number(), "{key}");
+            }
+            assert_eq!(v["category_uid"], 2);
+            assert_eq!(
+                v["type_uid"],
+                v["class_uid"].as_u64().unwrap() * 100 + v["activity_id"].as_u64().unwrap()
+            );
+            assert!(
+                v["metadata"]["version"].is_string() && v["metadata"]["product"]["vendor_name"].is_string()
+            );
+            assert!(v["finding_info"]["uid"].is_string() && v["finding_info"]["title"].is_string());
+            for a in v["finding_info"]["attacks"].as_array().unwrap() {
+                assert!(a["version"].is_string() && a["tactic"]["uid"].is_string(), "{a}");
+            }
+            assert_eq!(v["cloud"]["provider"], "AWS");
+            for e in v["evidences"].as_array().unwrap() {
+                assert!(e.get("src_endpoint").is_none_or(|s| s.get("svc_name").is_none()), "{e}");
+            }
         }
         let trail = lines
             .iter()

@@ -1,8 +1,11 @@
 //! VPC Flow Logs and Transit Gateway flow logs: space-separated text lines.
 //!
 //! The field order comes from the header line (`version account-id interface-id …`) when the
-//! file has one — any subset and order of the v2–v8 and Transit Gateway fields — else the
-//! default v2 format. `-` means absent. Records whose `log-status` is `NODATA` or `SKIPDATA`
+//! file has one — any subset and order of the v2–v8 and Transit Gateway fields. Without a
+//! header, a line is read in the default v2 format (14 fields) or, when it has the field count
+//! of "all fields of version N" in AWS's documented order (v3: 21, v4: 25, v5: 29, v7: 39,
+//! v8: 40) and its values fit that order, in that format; any other headerless custom format
+//! is an error per line asking for the header. `-` means absent. Records whose `log-status` is `NODATA` or `SKIPDATA`
 //! carry no traffic: they are skipped with that reason, not errors.
 
 use std::net::IpAddr;
@@ -111,6 +114,55 @@ const FIELD_NAMES: &[(&str, FlowField)] = &[
     ("packets-lost-ttl-expired", FlowField::Other),
 ];
 
+/// The fields of AWS's "available fields" table, in its order, with the version that
+/// introduced each: "all fields of version N" is every field up to N, in this order (the
+/// default format is all of version 2). Version 6 added no field.
+const AWS_FIELD_ORDER: &[(&str, u8)] = &[
+    ("version", 2),
+    ("account-id", 2),
+    ("interface-id", 2),
+    ("srcaddr", 2),
+    ("dstaddr", 2),
+    ("srcport", 2),
+    ("dstport", 2),
+    ("protocol", 2),
+    ("packets", 2),
+    ("bytes", 2),
+    ("start", 2),
+    ("end", 2),
+    ("action", 2),
+    ("log-status", 2),
+    ("vpc-id", 3),
+    ("subnet-id", 3),
+    ("instance-id", 3),
+    ("tcp-flags", 3),
+    ("type", 3),
+    ("pkt-srcaddr", 3),
+    ("pkt-dstaddr", 3),
+    ("region", 4),
+    ("az-id", 4),
+    ("sublocation-type", 4),
+    ("sublocation-id", 4),
+    ("pkt-src-aws-service", 5),
+    ("pkt-dst-aws-service", 5),
+    ("flow-direction", 5),
+    ("traffic-path", 5),
+    ("ecs-cluster-arn", 7),
+    ("ecs-cluster-name", 7),
+    ("ecs-container-instance-arn", 7),
+    ("ecs-container-instance-id", 7),
+    ("ecs-container-id", 7),
+    ("ecs-second-container-id", 7),
+    ("ecs-service-name", 7),
+    ("ecs-task-definition-arn", 7),
+    ("ecs-task-arn", 7),
+    ("ecs-task-id", 7),
+    ("reject-reason", 8),
+];
+
+/// Versions whose "all fields" format Vigil recognises without a header (v2 is the default).
+const ALL_FIELDS_VERSIONS: &[u8] = &[3, 4, 5, 7, 8];
+
 /// The default (v2) format, used when a file has no header line.
 const DEFAULT_V2: &[FlowField] = &[
     FlowField::Version,
@@ -151,13 +203,24 @@ fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlowFormat {
     columns: Vec<FlowField>,
-    /// Whether the columns came from a header line (for error messages).
-    from_header: bool,
+    origin: Origin,
+    /// A line has parsed in this format.
+    established: bool,
+}
+
+/// Where a format's columns came from (for error messages, and whether lines may change it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    Header,
+    /// No header: the default v2 format.
+    Default,
+    /// No header: all fields of this version, recognised by the field count.
+    AllFieldsOf(u8),
 }
 
 impl Default for FlowFormat {
     fn default() -> Self {
-        Self { columns: DEFAULT_V2.to_vec(), from_header: false }
+        Self { columns: DEFAULT_V2.to_vec(), origin: Origin::Default, established: false }
     }
 }
 
@@ -189,7 +252,86 @@ impl FlowFormat {
             }
             columns.push(f.unwrap_or(FlowField::Other));
         }
-        (!columns.is_empty()).then_some(Self { columns, from_header: true })
+        (!columns.is_empty()).then_some(Self { columns, origin: Origin::Header, established: false })
+    }
+
+    /// All fields of `version` in AWS's documented order.
+    fn all_fields_of(version: u8) -> Self {
+        let columns = AWS_FIELD_ORDER
+            .iter()
+            .filter(|(_, v)| *v <= version)
+            .map(|(name, _)| field_named(name.as_bytes()).unwrap_or(FlowField::Other))
+            .collect();
+        Self { columns, origin: Origin::AllFieldsOf(version), established: false }
+    }
+
+    /// For a file without a header line: the format of a line with `n` fields, when `n` is the
+    /// field count of all fields of some version and the line's values fit that order.
+    fn without_header_for(line: &[u8], n: usize) -> Result<Self, String> {
+        let counts = || {
+            std::iter::once((2, DEFAULT_V2.len()))
+                .chain(ALL_FIELDS_VERSIONS.iter().map(|v| (*v, Self::all_fields_of(*v).columns.len())))
+        };
+        let Some((version, _)) = counts().find(|(_, count)| *count == n) else {
+            let known: Vec<String> = counts().map(|(v, c)| format!("v{v}: {c}")).collect();
+            return Err(format!(
+                "custom format without header: {n} fields; add the header line (the format's field \
+                 names, as AWS writes it to S3) at the top of the file, or use the default format or \
+                 all fields of one version in AWS's order ({})",
+                known.join(", ")
+            ));
+        };
+        let format = if version == 2 { Self::default() } else { Self::all_fields_of(version) };
+        match format.misfit(line, version) {
+            None => Ok(format),
+            Some(why) => Err(format!(
+                "custom format without header: {n} fields, the count of all fields of version \
+                 {version}, but the values do not fit that order ({why}); add the header line at \
+                 the top of the file"
+            )),
+        }
+    }
+
+    /// Why `line` does not look like a record of this format whose version column says
+    /// `version`, if it does not.
+    fn misfit(&self, line: &[u8], version: u8) -> Option<String> {
+        for (col, value) in self.columns.iter().zip(fields(line)) {
+            let fits = value == b"-"
+                || match col {
+                    FlowField::Version => number::<u8>(value) == Some(version),
+                    FlowField::SrcPort | FlowField::DstPort => number::<u16>(value).is_some(),
+                    FlowField::Protocol => number::<u8>(value).is_some(),
+                    FlowField::SrcAddr | FlowField::DstAddr => addr(value).is_some(),
+                    FlowField::Action => matches!(value, b"ACCEPT" | b"REJECT"),
+                    FlowField::LogStatus => matches!(value, b"OK" | b"NODATA" | b"SKIPDATA"),
+                    _ => true,
+                };
+            if !fits {
+                return Some(format!("{} {:?}", field_label(*col), String::from_utf8_lossy(value)));
+            }
+        }
+        None
+    }
+
+    /// Parses a line; in a file without a header line, a line with another field count than
+    /// the current format's switches the format to the one that count stands for (see the
+    /// module documentation), or is an error saying the header is needed.
+    /// Once lines have parsed in a headerless format, a line that fits no other is reported as
+    /// a damaged line of that format rather than as an unknown custom format.
+    pub fn parse_line_adapting(&mut self, line: &[u8], src: SourceRef) -> Result<FlowLine, String> {
+        if self.origin != Origin::Header {
+            let n = fields(line).count();
+            if n != self.columns.len() {
+                match Self::without_header_for(line, n) {
+                    Ok(format) => *self = format,
+                    Err(_) if self.established => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let parsed = self.parse_line(line, src);
+        self.established |= parsed.is_ok();
+        parsed
     }
 
     /// Whether a line looks like a flow-log data line of this format (used to recognise files).
@@ -204,13 +346,15 @@ impl FlowFormat {
     pub fn parse_line(&self, line: &[u8], src: SourceRef) -> Result<FlowLine, String> {
         let n = fields(line).count();
         if n != self.columns.len() {
-            return Err(if self.from_header {
-                format!("expected {} fields as the header says, found {n}", self.columns.len())
-            } else {
-                format!(
-                    "expected {} fields (default v2 format, no header line), found {n}",
-                    self.columns.len()
-                )
+            let expected = self.columns.len();
+            return Err(match self.origin {
+                Origin::Header => format!("expected {expected} fields as the header says, found {n}"),
+                Origin::Default => {
+                    format!("expected {expected} fields (default v2 format, no header line), found {n}")
+                }
+                Origin::AllFieldsOf(v) => format!(
+                    "expected {expected} fields (all fields of version {v}, no header line), found {n}"
+                ),
             });
         }
         let mut r = FlowRecord { src, ..FlowRecord::default() };
@@ -392,5 +536,109 @@ mod tests {
         assert!(FlowFormat::from_header(b"account_id version").is_some());
         assert!(FlowFormat::from_header(b"2 123 eni-1").is_none());
         assert!(FlowFormat::from_header(b"hello world").is_none());
+    }
+
+    /// A line of all fields of `version` in AWS's order, with the given values for some.
+    fn all_fields_line(version: u8, values: &[(&str, &str)]) -> String {
+        AWS_FIELD_ORDER
+            .iter()
+            .filter(|(_, v)| *v <= version)
+            .map(|(name, _)| {
+                let sample = match *name {
+                    "version" => version.to_string(),
+                    "account-id" => "111122223333".into(),
+                    "interface-id" => "eni-0a".into(),
+                    "srcaddr" => "10.0.0.5".into(),
+                    "dstaddr" => "203.0.113.9".into(),
+                    "srcport" => "49152".into(),
+                    "dstport" => "443".into(),
+                    "protocol" => "6".into(),
+                    "packets" => "3".into(),
+                    "bytes" => "180".into(),
+                    "start" => "1714557600".into(),
+                    "end" => "1714557660".into(),
+                    "action" => "ACCEPT".into(),
+                    "log-status" => "OK".into(),
+                    _ => "-".into(),
+                };
+                values.iter().find(|(n, _)| n == name).map_or(sample, |(_, v)| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn all_fields_of_each_version_have_the_documented_counts() {
+        let counts: Vec<(u8, usize)> =
+            ALL_FIELDS_VERSIONS.iter().map(|v| (*v, FlowFormat::all_fields_of(*v).columns.len())).collect();
+        assert_eq!(counts, [(3, 21), (4, 25), (5, 29), (7, 39), (8, 40)]);
+        assert_eq!(FlowFormat::all_fields_of(2).columns, DEFAULT_V2);
+    }
+
+    #[test]
+    fn headerless_all_fields_formats_are_recognised_by_field_count() {
+        for version in [3u8, 4, 5, 7, 8] {
+            let mut f = FlowFormat::default();
+            let line = all_fields_line(
+                version,
+                &[
+                    ("vpc-id", "vpc-0a"),
+                    ("region", "eu-west-1"),
+                    ("flow-direction", "egress"),
+                    ("reject-reason", "BPA"),
+                ],
+            );
+            let r = match f.parse_line_adapting(line.as_bytes(), SourceRef::default()) {
+                Ok(FlowLine::Record(r)) => r,
+                other => panic!("v{version}: {other:?}"),
+            };
+            assert_eq!(r.version, version, "v{version}");
+            assert_eq!((r.srcport, r.dstport), (Some(49152), Some(443)));
+            assert_eq!(r.vpc_id.as_deref(), Some("vpc-0a"));
+            assert_eq!(r.region.as_deref(), (version >= 4).then_some("eu-west-1"));
+            assert_eq!(r.flow_direction, (version >= 5).then_some(FlowDirection::Egress));
+            assert_eq!(r.reject_reason.as_deref(), (version >= 8).then_some("BPA"));
+            // The format sticks, and a default-format line switches back.
+            assert_eq!(f.origin, Origin::AllFieldsOf(version));
+            let v2 = all_fields_line(2, &[]);
+            assert!(matches!(
+                f.parse_line_adapting(v2.as_bytes(), SourceRef::default()),
+                Ok(FlowLine::Record(_))
+            ));
+            assert_eq!(f.origin, Origin::Default);
+        }
+    }
+
+    #[test]
+    fn headerless_custom_formats_that_fit_no_version_are_errors_asking_for_the_header() {
+        let mut f = FlowFormat::default();
+        let e = f
+            .parse_line_adapting(
+                b"10.0.0.5 203.0.113.9 49152 443 6 3 180 ACCEPT OK vpc-1",
+                SourceRef::default(),
+            )
+            .unwrap_err();
+        assert!(e.starts_with("custom format without header: 10 fields; add the header line"), "{e}");
+        assert!(e.contains("v2: 14, v3: 21, v4: 25, v5: 29, v7: 39, v8: 40"), "{e}");
+        // The count of all fields of version 5, but the version column says 2.
+        let line = all_fields_line(5, &[("version", "2")]);
+        let e = f.parse_line_adapting(line.as_bytes(), SourceRef::default()).unwrap_err();
+        assert!(e.contains("29 fields, the count of all fields of version 5"), "{e}");
+        assert!(e.contains("version \"2\""), "{e}");
+        // Ports that are not numbers do not fit either.
+        let line = all_fields_line(3, &[("srcport", "eni-1")]);
+        let e = f.parse_line_adapting(line.as_bytes(), SourceRef::default()).unwrap_err();
+        assert!(e.contains("srcport \"eni-1\""), "{e}");
+    }
+
+    #[test]
+    fn a_damaged_line_of_an_established_headerless_format_says_what_was_expected() {
+        let mut f = FlowFormat::default();
+        let good = all_fields_line(2, &[]);
+        assert!(f.parse_line_adapting(good.as_bytes(), SourceRef::default()).is_ok());
+        let e = f
+            .parse_line_adapting(b"2 111122223333 eni-1 10.0.0.1 10.0.0.2 1 2 6", SourceRef::default())
+            .unwrap_err();
+        assert_eq!(e, "expected 14 fields (default v2 format, no header line), found 8");
     }
 }

@@ -738,7 +738,7 @@ impl TextIngest {
     }
 
     fn flow_line(&mut self, line: &[u8], at: At, sink: &mut dyn FnMut(Event)) {
-        match self.flow.parse_line(line, self.next_src()) {
+        match self.flow.parse_line_adapting(line, self.next_src()) {
             Ok(FlowLine::Record(r)) => {
                 self.recognised = Some(Format::VpcFlow);
                 self.events_by_kind[1] += 1;
@@ -773,7 +773,11 @@ impl TextIngest {
                     }
                 }
             }
-            while self.pos < buf.len() && buf[self.pos].is_ascii_whitespace() {
+            // A scan resumed after an envelope's array sees every byte itself (whitespace may
+            // be inside one of its strings).
+            let resuming_scan =
+                matches!(self.mode, Mode::Json(JsonCtx::AfterEnvelope(s)) if s.scanned > 0 || s.in_str);
+            while !resuming_scan && self.pos < buf.len() && buf[self.pos].is_ascii_whitespace() {
                 self.pos += 1;
             }
             if self.pos == buf.len() {

@@ -194,4 +194,19 @@ mod tests {
         assert!(types(&[rec("PutBucketPolicy", org_only, false), rec("PutBucketPolicy", public, true)])
             .is_empty());
     }
+
+    #[test]
+    fn deny_statements_in_the_same_policy() {
+        let policy = |deny: &str| {
+            format!(
+                r#"{{"bucketName":"b","bucketPolicy":{{"Statement":[{{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}},{deny}]}}}}"#
+            )
+        };
+        let vpce_only = r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c"}}}"#;
+        assert!(types(&[rec("PutBucketPolicy", &policy(vpce_only), false)]).is_empty());
+        let tls_only = r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#;
+        assert_eq!(types(&[rec("PutBucketPolicy", &policy(tls_only), false)]), vec![BUCKET_ANONYMOUS_ACCESS]);
+        let sub_path = r#"{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret/*"}"#;
+        assert_eq!(types(&[rec("PutBucketPolicy", &policy(sub_path), false)]), vec![BUCKET_ANONYMOUS_ACCESS]);
+    }
 }
