@@ -4,7 +4,8 @@
 //!
 //! [`EXPECTED`] is the closing table of issue 4: which technique produces which finding.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use vigil_core::detect::{Context, Engine};
@@ -63,6 +64,44 @@ fn cloudtrail_types(findings: &[Finding]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Writes straight to the process's stderr, past the test harness's output capture, so the
+/// table and the skip notice show in CI logs of passing runs too.
+fn report(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// `technique | finding types` as a Markdown table.
+fn table(title: &str, rows: &BTreeMap<String, BTreeSet<String>>) -> String {
+    let mut out = format!("\n{title}\n\n| technique | finding types |\n| --- | --- |\n");
+    for (technique, types) in rows {
+        let types = if types.is_empty() {
+            "(none)".to_string()
+        } else {
+            types.iter().cloned().collect::<Vec<_>>().join(", ")
+        };
+        out.push_str(&format!("| {technique} | {types} |\n"));
+    }
+    out
+}
+
+/// The Stratus technique a corpus file belongs to: the first path component below the corpus
+/// root that names one (`aws.<tactic>.<name>`), else the file name without extension.
+fn technique_of(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    rel.components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .find_map(|c| {
+            let start = c.find("aws.")?;
+            let name = &c[start..];
+            Some(
+                name.trim_end_matches(".gz").trim_end_matches(".jsonl").trim_end_matches(".json").to_string(),
+            )
+        })
+        .unwrap_or_else(|| {
+            rel.file_stem().map_or_else(|| rel.display().to_string(), |s| s.to_string_lossy().into_owned())
+        })
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stratus")
 }
@@ -76,9 +115,11 @@ fn each_stratus_reproduction_raises_its_findings() {
     on_disk.sort();
     let listed: Vec<String> = EXPECTED.iter().map(|(t, _)| t.to_string()).collect();
     assert_eq!(on_disk, listed, "every fixture has a row in EXPECTED and vice versa");
+    let mut rows = BTreeMap::new();
     for (technique, expected) in EXPECTED {
         let findings = scan(&[fixtures().join(format!("{technique}.json"))]);
         let got = cloudtrail_types(&findings);
+        rows.insert(technique.to_string(), got.clone());
         let want: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
         assert_eq!(got, want, "{technique}");
         for f in findings.iter().filter(|f| want.contains(&f.finding_type)) {
@@ -91,6 +132,10 @@ fn each_stratus_reproduction_raises_its_findings() {
                 .is_some_and(|r| !r.commands.is_empty() || !r.check_first.is_empty()));
         }
     }
+    report(&table(
+        "Stratus Red Team reproductions (tests/fixtures/stratus): technique -> finding types",
+        &rows,
+    ));
 }
 
 #[test]
@@ -125,9 +170,10 @@ fn shared_stratus_corpus_when_present() {
         ])
         .collect();
     let Some(dir) = candidates.iter().find(|p| p.is_dir()) else {
-        eprintln!(
-            "notice: no Stratus corpus found (looked in {candidates:?}); skipping the shared-corpus scan"
-        );
+        report(&format!(
+            "SKIPPED shared_stratus_corpus_when_present: no Stratus corpus found (looked in {candidates:?}); \
+             set VIGIL_ATTACK_CORPUS to scan one\n"
+        ));
         return;
     };
     let mut files = Vec::new();
@@ -143,9 +189,10 @@ fn shared_stratus_corpus_when_present() {
         }
     }
     files.sort();
+    let mut rows: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in &files {
         let types = cloudtrail_types(&scan(std::slice::from_ref(file)));
-        eprintln!("{}: {:?}", file.display(), types);
+        rows.entry(technique_of(dir, file)).or_default().extend(types.iter().cloned());
         let name = file.to_string_lossy();
         if let Some((technique, expected)) = EXPECTED.iter().find(|(t, _)| name.contains(t)) {
             for t in *expected {
@@ -153,4 +200,31 @@ fn shared_stratus_corpus_when_present() {
             }
         }
     }
+    report(&table(
+        &format!(
+            "Stratus Red Team corpus {} ({} files): technique -> finding types",
+            dir.display(),
+            files.len()
+        ),
+        &rows,
+    ));
+}
+
+#[test]
+fn corpus_techniques_are_named_by_their_directory_or_file() {
+    let root = Path::new("/c");
+    assert_eq!(
+        technique_of(root, Path::new("/c/aws.defense-evasion.cloudtrail-stop/detonation/trail.json.gz")),
+        "aws.defense-evasion.cloudtrail-stop"
+    );
+    assert_eq!(
+        technique_of(root, Path::new("/c/logs/aws.exfiltration.ec2-share-ami.json")),
+        "aws.exfiltration.ec2-share-ami"
+    );
+    assert_eq!(technique_of(root, Path::new("/c/misc/other.json")), "other");
+    let mut rows = BTreeMap::new();
+    rows.insert("aws.x".to_string(), BTreeSet::from(["A:B/C".to_string()]));
+    rows.insert("aws.y".to_string(), BTreeSet::new());
+    let t = table("t", &rows);
+    assert!(t.contains("| aws.x | A:B/C |") && t.contains("| aws.y | (none) |"), "{t}");
 }

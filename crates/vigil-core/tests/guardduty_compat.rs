@@ -10,6 +10,7 @@ use vigil_core::detect::{Context, Engine};
 use vigil_core::event::{Event, SourceRef};
 use vigil_core::export::{render, Format, RenderOptions};
 use vigil_core::ingest::cloudtrail::parse_record;
+use vigil_core::scan::Scanner;
 
 /// Key paths of a JSON value: `Service.Action.AwsApiCallAction.Api`, arrays as `[]`. The keys of
 /// `AffectedResources` are data (resource types), so the path stops there.
@@ -59,12 +60,25 @@ fn produced() -> Value {
     serde_json::from_str(&render(&findings, Format::Json, &RenderOptions::default())).unwrap()
 }
 
+/// An `Instance` finding through real ingestion: a VPC flow log (v5 fields) with an instance
+/// doing DNS over TLS.
+fn produced_instance() -> Value {
+    let log = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path\n\
+               5 111122223333 eni-0a 10.0.1.5 185.10.10.53 51000 853 6 20 4000 1714557900 1714557960 ACCEPT OK vpc-0a subnet-0a i-0abc 2 IPv4 10.0.1.5 185.10.10.53 us-east-1 use1-az1 - - - - egress 8\n";
+    let mut scanner = Scanner::new(Engine::new(Context::default()));
+    let id = scanner.begin_file("flow.log");
+    scanner.push(id, log.as_bytes());
+    scanner.end_file(id);
+    let findings = scanner.finish().findings;
+    serde_json::from_str(&render(&findings, Format::Json, &RenderOptions::default())).unwrap()
+}
+
 fn sample() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/guardduty-sample-finding.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// Keys every GuardDuty finding has (the sample has more, optional ones).
+/// Keys every GuardDuty finding has (the sample has more, optional ones); see [`always`].
 const ALWAYS: &[&str] = &[
     "AccountId",
     "Arn",
@@ -75,19 +89,10 @@ const ALWAYS: &[&str] = &[
     "Region",
     "Resource",
     "Resource.ResourceType",
-    "Resource.AccessKeyDetails",
-    "Resource.AccessKeyDetails.AccessKeyId",
-    "Resource.AccessKeyDetails.PrincipalId",
-    "Resource.AccessKeyDetails.UserName",
-    "Resource.AccessKeyDetails.UserType",
     "SchemaVersion",
     "Service",
     "Service.Action",
     "Service.Action.ActionType",
-    "Service.Action.AwsApiCallAction",
-    "Service.Action.AwsApiCallAction.Api",
-    "Service.Action.AwsApiCallAction.CallerType",
-    "Service.Action.AwsApiCallAction.ServiceName",
     "Service.Archived",
     "Service.Count",
     "Service.DetectorId",
@@ -101,14 +106,53 @@ const ALWAYS: &[&str] = &[
     "UpdatedAt",
 ];
 
+/// The keys a finding of this resource type always has: [`ALWAYS`] plus its resource details
+/// and its action's required fields.
+fn always(resource_type: &str) -> Vec<&'static str> {
+    let mut keys = ALWAYS.to_vec();
+    match resource_type {
+        "Instance" => keys.extend([
+            "Resource.InstanceDetails",
+            "Resource.InstanceDetails.InstanceId",
+            "Service.Action.NetworkConnectionAction",
+            "Service.Action.NetworkConnectionAction.Blocked",
+            "Service.Action.NetworkConnectionAction.ConnectionDirection",
+            "Service.Action.NetworkConnectionAction.Protocol",
+            "Service.Action.NetworkConnectionAction.RemoteIpDetails",
+            "Service.Action.NetworkConnectionAction.RemoteIpDetails.IpAddressV4",
+            "Service.Action.NetworkConnectionAction.RemotePortDetails.Port",
+        ]),
+        _ => keys.extend([
+            "Service.Action.AwsApiCallAction",
+            "Service.Action.AwsApiCallAction.Api",
+            "Service.Action.AwsApiCallAction.CallerType",
+            "Service.Action.AwsApiCallAction.ServiceName",
+        ]),
+    }
+    if resource_type == "AccessKey" {
+        keys.extend([
+            "Resource.AccessKeyDetails",
+            "Resource.AccessKeyDetails.AccessKeyId",
+            "Resource.AccessKeyDetails.PrincipalId",
+            "Resource.AccessKeyDetails.UserName",
+            "Resource.AccessKeyDetails.UserType",
+        ]);
+    }
+    keys
+}
+
 #[test]
 fn produced_findings_have_guardduty_key_structure() {
     let sample = sample();
-    let ours = produced();
+    let mut ours = produced();
     assert_eq!(ours.as_object().unwrap().keys().collect::<Vec<_>>(), vec!["Findings"]);
-    let ours = ours["Findings"].as_array().unwrap();
-    assert!(ours.len() >= 2);
-    for resource_type in ["AccessKey", "S3Bucket"] {
+    let instance = produced_instance();
+    assert_eq!(instance.as_object().unwrap().keys().collect::<Vec<_>>(), vec!["Findings"]);
+    let ours = ours["Findings"].as_array_mut().unwrap();
+    ours.extend(instance["Findings"].as_array().unwrap().iter().cloned());
+    let ours = &*ours;
+    assert!(ours.len() >= 3);
+    for resource_type in ["AccessKey", "S3Bucket", "Instance"] {
         let pick = |list: &Vec<Value>| {
             list.iter().find(|f| f["Resource"]["ResourceType"] == resource_type).cloned().unwrap()
         };
@@ -116,7 +160,7 @@ fn produced_findings_have_guardduty_key_structure() {
         let mine = key_paths(&pick(ours));
         let invented: Vec<&String> = mine.difference(&theirs).collect();
         assert!(invented.is_empty(), "{resource_type}: keys GuardDuty does not have: {invented:?}");
-        let missing: Vec<&&str> = ALWAYS.iter().filter(|k| !mine.contains(**k)).collect();
+        let missing: Vec<&str> = always(resource_type).into_iter().filter(|k| !mine.contains(*k)).collect();
         assert!(missing.is_empty(), "{resource_type}: keys GuardDuty always has are missing: {missing:?}");
         if resource_type == "S3Bucket" {
             for k in [

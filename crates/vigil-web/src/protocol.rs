@@ -15,6 +15,8 @@ pub struct Job {
     pub urls: Vec<String>,
     /// Generate and analyse the built-in sample world instead of user data.
     pub sample: bool,
+    /// `(index, of)`: this worker analyses only its share of the sample world's accounts.
+    pub sample_shard: Option<(usize, usize)>,
     /// User threat lists and trusted-IP lists that are switched on.
     pub lists: Vec<UserList>,
     /// A baseline file (JSON) kept from an earlier analysis: accounts it covers are judged
@@ -52,9 +54,21 @@ pub struct Progress {
     pub files_total: usize,
     pub elapsed_ms: f64,
     pub current: String,
+    /// Workers sharing the analysis (set by the page when it combines their progress).
+    #[serde(default)]
+    pub workers: usize,
 }
 
 impl Progress {
+    /// ` on N workers` when the analysis is split, for status lines.
+    pub fn workers_note(&self) -> String {
+        if self.workers > 1 {
+            format!(" on {} workers", self.workers)
+        } else {
+            String::new()
+        }
+    }
+
     pub fn events_per_second(&self) -> f64 {
         if self.elapsed_ms <= 0.0 {
             0.0

@@ -82,7 +82,12 @@ async fn run(message: JsValue) -> Result<(), String> {
 
     if job.sample {
         // Generated file by file and analysed as it comes, so the world never sits in memory whole.
+        let (index, of) = job.sample_shard.unwrap_or((0, 1));
+        let mut share = vigil_core::shard::StreamShard::new(index, of);
         vigil_core::sample::generate_each(&vigil_core::sample::SampleOptions::default(), |f| {
+            if !share.takes(&f.path) {
+                return;
+            }
             run.progress.files_total += 1;
             run.progress.bytes_total += f.bytes.len() as u64;
             run.progress.current = f.path.clone();

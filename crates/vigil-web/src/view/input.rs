@@ -170,9 +170,9 @@ fn status_line(status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
                 <div class="progress">
                     <progress max="100" value={format!("{pct:.1}")} />
                     <p class="status" data-testid="analyze-status">
-                        {format!("Analysing {} of {} · file {}/{} · {} events ({:.0}/s){left}",
+                        {format!("Analysing {} of {} · file {}/{} · {} events ({:.0}/s){}{left}",
                             bytes(p.bytes_done), bytes(p.bytes_total), p.files_done.min(p.files_total) + 1, p.files_total,
-                            thousands(p.events), p.events_per_second())}
+                            thousands(p.events), p.events_per_second(), p.workers_note())}
                     </p>
                     <p class="current">{p.current.clone()}</p>
                     <button class="button" onclick={on_cancel} data-testid="cancel-button">{"Cancel"}</button>
@@ -181,8 +181,8 @@ fn status_line(status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
         }
         Status::Done { progress: p } => html! {
             <p class="status ok" data-testid="analyze-status">
-                {format!("Analysis done: {} files, {} events, {} in {:.1} s ({:.0} events/s).",
-                    p.files_total, thousands(p.events), bytes(p.bytes_done), p.elapsed_ms / 1000.0, p.events_per_second())}
+                {format!("Analysis done: {} files, {} events, {} in {:.1} s ({:.0} events/s){}.",
+                    p.files_total, thousands(p.events), bytes(p.bytes_done), p.elapsed_ms / 1000.0, p.events_per_second(), p.workers_note())}
             </p>
         },
         Status::Cancelled => {

@@ -9,7 +9,10 @@
 //!   and authoritative servers; a client uses one or two resolvers).
 //! - `UnusualDoHActivity`: port 443 (TCP, or UDP for DNS over HTTP/3) of a well-known public DoH
 //!   resolver address ([`DOH_RESOLVERS`]).
-//! - `UnusualDoTActivity`: TCP port 853 (DNS over TLS) of a public address.
+//! - `UnusualDoTActivity`: TCP port 853 (DNS over TLS) of a public address, with real traffic:
+//!   accepted flows carrying at least [`DOT_MIN_PACKETS`] packets and [`DOT_MIN_BYTES`] bytes
+//!   towards that address in all. A lone SYN, SYN retries to a closed port or a rejected
+//!   attempt are a port check, not DNS being resolved over TLS.
 //!
 //! GuardDuty raises these when the behaviour is new for the instance. Within one input there is
 //! no history, so every instance's use is reported once per resolver, with first/last seen and
@@ -37,7 +40,7 @@ use super::{
     flow_summary, human_bytes, info, instance_draft, resolve_entity, view, Connection, Samples, Span,
 };
 use crate::detect::{Context, Detector};
-use crate::event::Event;
+use crate::event::{Event, FlowAction};
 use crate::findings::FindingSink;
 use crate::net::addr::is_public;
 use crate::net::flow::{ConnDirection, TCP, UDP};
@@ -46,6 +49,12 @@ pub const TYPE_RESOLVER: &str = "DefenseEvasion:EC2/UnusualDNSResolver";
 pub const TYPE_DOH: &str = "DefenseEvasion:EC2/UnusualDoHActivity";
 pub const TYPE_DOT: &str = "DefenseEvasion:EC2/UnusualDoTActivity";
 pub const SEVERITY: f64 = 5.0;
+
+/// Outbound packets and bytes to one DoT server below which no DNS exchange took place: a TCP
+/// handshake with a TLS ClientHello is about 3–5 packets and 600 bytes from the client; a query
+/// and its session add more.
+pub const DOT_MIN_PACKETS: u64 = 6;
+pub const DOT_MIN_BYTES: u64 = 800;
 
 /// Distinct public DNS servers beyond which an instance is taken for a recursive resolver.
 pub const RECURSIVE_RESOLVER_MIN_SERVERS: usize = 20;
@@ -156,6 +165,9 @@ impl Detector for UnusualDns {
             443 if is_doh_resolver(o.remote) => Kind::Doh,
             _ => return,
         };
+        if kind == Kind::Dot && f.action == FlowAction::Reject {
+            return;
+        }
         if kind == Kind::Resolver {
             let servers = self.dns_servers.entry(v.entity.to_string()).or_default();
             if servers.len() < RECURSIVE_RESOLVER_MIN_SERVERS {
@@ -177,6 +189,9 @@ impl Detector for UnusualDns {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, kind, remote), u) in &self.uses {
+            if *kind == Kind::Dot && (u.packets < DOT_MIN_PACKETS || u.bytes < DOT_MIN_BYTES) {
+                continue;
+            }
             if *kind == Kind::Resolver {
                 let servers = self.dns_servers.get(entity).map_or(0, HashSet::len);
                 if servers >= RECURSIVE_RESOLVER_MIN_SERVERS || self.dns_servers_local.contains(entity) {
@@ -263,6 +278,22 @@ mod tests {
             ev(flow(3, "eni-a", "10.0.0.9", 51002, "185.10.10.53", 853, TCP, 20, 4000, T0)),
         ]);
         assert_eq!(t, vec![TYPE_RESOLVER, TYPE_DOH, TYPE_DOT]);
+    }
+
+    #[test]
+    fn dot_needs_real_traffic_not_a_port_check() {
+        let dot = |n: u64, sport: u16, packets: u64, bytes: u64| {
+            flow(n, "eni-a", "10.0.0.9", sport, "185.10.10.53", 853, TCP, packets, bytes, T0)
+        };
+        // A lone SYN; SYN retries to a closed port.
+        assert!(types(vec![ev(dot(1, 51000, 1, 60))]).is_empty());
+        assert!(types(vec![ev(dot(1, 51000, 3, 180)), ev(dot(2, 51001, 2, 120))]).is_empty());
+        // A rejected attempt, however large, never reached the server.
+        let mut rejected = dot(1, 51000, 40, 9000);
+        rejected.action = FlowAction::Reject;
+        assert!(types(vec![ev(rejected)]).is_empty());
+        // Short sessions that add up to real exchanges do count.
+        assert_eq!(types(vec![ev(dot(1, 51000, 4, 500)), ev(dot(2, 51001, 4, 500))]), vec![TYPE_DOT]);
     }
 
     #[test]
