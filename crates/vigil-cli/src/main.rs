@@ -98,6 +98,12 @@ struct ScanArgs {
     /// still get their last third scored (14 days of logs: learn 9, score 5).
     #[arg(long, value_name = "N", default_value_t = vigil_core::baseline::DEFAULT_LEARNING_DAYS)]
     learning_days: u32,
+    /// A country and/or ASN database for baselines (a new country or AS of a principal's or
+    /// bucket's source network is an unusual feature); repeatable. MaxMind-format `.mmdb`
+    /// (GeoLite2/GeoIP2 Country or ASN, DB-IP lite, ip-location-db MMDB builds) or a VGEO table
+    /// from scripts/build-geo.py. Files given answer before the bundled IPv4 country table.
+    #[arg(long = "geoip", value_name = "FILE")]
+    geoip: Vec<PathBuf>,
 }
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
@@ -249,6 +255,23 @@ fn build_engine(args: &ScanArgs) -> Result<Engine, Failure> {
         learning_days: args.learning_days,
         imported,
     });
+    let mut geo = vigil_core::geo::GeoDb::default();
+    for path in &args.geoip {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::bad_arguments(format!("cannot read geoip {}: {e}", path.display())))?;
+        let info = geo.load(&path.display().to_string(), bytes).map_err(Failure::bad_arguments)?;
+        eprintln!(
+            "vigil: geoip {}: {} ({}; answers {})",
+            path.display(),
+            info.description,
+            info.format,
+            info.answers
+        );
+    }
+    if !args.no_bundled_intel {
+        geo.extend(vigil_core::geo::GeoDb::bundled());
+    }
+    context.baseline.geo = geo;
     let lists = args
         .threat_lists
         .iter()

@@ -14,6 +14,7 @@ pub mod detect;
 pub mod event;
 pub mod export;
 pub mod findings;
+pub mod geo;
 pub mod ingest;
 pub mod intel;
 pub mod net;

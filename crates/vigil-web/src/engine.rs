@@ -21,7 +21,10 @@ pub fn build_engine(lists: &[UserList], baseline: Option<&str>) -> (Engine, Vec<
             None
         }
     });
+    // A fresh baseline configuration keeps the bundled country table the context came with.
+    let geo = std::mem::take(&mut ctx.baseline.geo);
     ctx.baseline = Baselines::new(BaselineConfig { imported, ..BaselineConfig::default() });
+    ctx.baseline.geo = geo;
     let reports = lists
         .iter()
         .filter(|l| l.enabled)

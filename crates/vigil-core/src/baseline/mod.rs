@@ -42,6 +42,7 @@ use crate::detect::common::summarize;
 use crate::event::{
     ApiCall, Event, EventCategory, FlowAction, FlowDirection, FlowRecord, IdentityType, SourceRef,
 };
+use crate::geo::{GeoDb, GeoInfo};
 use crate::time::{day_of, format_iso8601, hour_of_day, Millis, DAY};
 use features::{agent_family, call_network, network_of, wider_network, Interner, Sym};
 pub use profile::{Baseline, BaselineFile, BucketProfile, InstanceProfile, PrincipalProfile, Seen};
@@ -312,6 +313,8 @@ pub struct Baselines {
     local_addrs: HashMap<Sym, Vec<IpAddr>>,
     pub(crate) accounts: HashMap<Sym, AccountState>,
     pub(crate) scored: score::Scored,
+    /// Country/ASN sources for source networks (empty: no geo features).
+    pub geo: GeoDb,
     finished: bool,
 }
 
@@ -563,6 +566,13 @@ impl Baselines {
             if let Some(w) = wider_network(&net) {
                 p.wider_networks.entry(w).or_default().add(k.day, g.calls);
             }
+            let geo = self.geo_of(k.network);
+            if let Some(c) = geo.country.clone() {
+                p.countries.entry(c).or_default().add(k.day, g.calls);
+            }
+            if let Some(a) = geo.asn_label() {
+                p.asns.entry(a).or_default().add(k.day, g.calls);
+            }
             p.networks.entry(net).or_default().add(k.day, g.calls);
             p.agents.entry(name(k.agent)).or_default().add(k.day, g.calls);
             for (r, n) in &g.regions {
@@ -606,6 +616,13 @@ impl Baselines {
             let net = name(k.network);
             if let Some(w) = wider_network(&net) {
                 p.wider_networks.entry(w).or_default().add(k.day, calls);
+            }
+            let geo = self.geo_of(k.network);
+            if let Some(c) = geo.country.clone() {
+                p.countries.entry(c).or_default().add(k.day, calls);
+            }
+            if let Some(a) = geo.asn_label() {
+                p.asns.entry(a).or_default().add(k.day, calls);
             }
             p.networks.entry(net).or_default().add(k.day, calls);
             for (op, u) in &g.ops {
@@ -698,6 +715,18 @@ impl Baselines {
         }
         accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         BaselineFile::new(accounts)
+    }
+
+    /// Country and AS of a source network (its first address), from [`Self::geo`]; nothing for
+    /// service names and when no source knows it.
+    pub(crate) fn geo_of(&self, network: Sym) -> GeoInfo {
+        if self.geo.is_empty() {
+            return GeoInfo::default();
+        }
+        match self.strings.name(network).parse::<ipnet::IpNet>() {
+            Ok(net) => self.geo.lookup(net.addr()),
+            Err(_) => GeoInfo::default(),
+        }
     }
 
     /// What scoring found (after [`Self::finish`]).

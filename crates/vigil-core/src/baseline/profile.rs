@@ -98,6 +98,12 @@ pub struct PrincipalProfile {
     pub hours: Vec<u64>,
     /// Networks of successful console sign-ins.
     pub console_networks: Counts,
+    /// Countries (ISO code) of the source networks, where a geo database answered.
+    #[serde(default, skip_serializing_if = "Counts::is_empty")]
+    pub countries: Counts,
+    /// Autonomous systems of the source networks (`AS64500 (Org)`), where a database answered.
+    #[serde(default, skip_serializing_if = "Counts::is_empty")]
+    pub asns: Counts,
 }
 
 impl PrincipalProfile {
@@ -126,6 +132,8 @@ impl PrincipalProfile {
             (&mut self.wider_networks, &o.wider_networks),
             (&mut self.agents, &o.agents),
             (&mut self.console_networks, &o.console_networks),
+            (&mut self.countries, &o.countries),
+            (&mut self.asns, &o.asns),
         ] {
             merge_counts(a, b);
         }
@@ -157,6 +165,11 @@ pub struct BucketProfile {
     /// `write` `peakHourlyBytes` is the largest hour's bytes, for `delete` the largest hour's
     /// count of delete calls.
     pub classes: Counts,
+    /// Countries and autonomous systems of the source networks, as for principals.
+    #[serde(default, skip_serializing_if = "Counts::is_empty")]
+    pub countries: Counts,
+    #[serde(default, skip_serializing_if = "Counts::is_empty")]
+    pub asns: Counts,
 }
 
 impl BucketProfile {
@@ -170,6 +183,8 @@ impl BucketProfile {
             (&mut self.wider_networks, &o.wider_networks),
             (&mut self.operations, &o.operations),
             (&mut self.classes, &o.classes),
+            (&mut self.countries, &o.countries),
+            (&mut self.asns, &o.asns),
         ] {
             merge_counts(a, b);
         }

@@ -41,7 +41,8 @@ pub const LOGIN_WINDOW: Millis = 2 * HOUR;
 #[serde(rename_all = "camelCase")]
 pub struct Unusual {
     /// `api`, `tactic`, `service`, `network`, `userAgent`, `region`, `hour`, `errors`,
-    /// `principal`, `operation`, `class`, `volume`, `port`, `peer`, `protocol`, `simultaneousLogin`.
+    /// `principal`, `operation`, `class`, `volume`, `port`, `ports`, `peer`, `protocol`,
+    /// `simultaneousLogin`, `country`, `asn`.
     pub feature: &'static str,
     pub value: String,
     /// `new`, `rare` or `unusual`.
@@ -188,6 +189,23 @@ fn known_network(c: &Counts, wider: &Counts, net: &str) -> bool {
     c.contains_key(net) || wider_network(net).is_some_and(|w| wider.contains_key(&w))
 }
 
+/// The country and autonomous system of a new source network, when the entity's baseline never
+/// saw them. Judged only when the baseline has geo figures (a database was loaded when it was
+/// learned): without them every country would look new.
+fn geo_features(b: &Baselines, network: Sym, countries: &Counts, asns: &Counts, whom: &str) -> Vec<Unusual> {
+    let geo = b.geo_of(network);
+    let mut out = Vec::new();
+    if let Some(c) = geo.country.clone().filter(|c| !countries.is_empty() && !countries.contains_key(c)) {
+        let text = format!("country {c}: new for this {whom} (baseline: {})", top(countries, 3));
+        out.push(Unusual::new("country", c, "new", text));
+    }
+    if let Some(a) = geo.asn_label().filter(|a| !asns.is_empty() && !asns.contains_key(a)) {
+        let text = format!("ASN {a}: new for this {whom} (baseline: {})", top(asns, 2));
+        out.push(Unusual::new("asn", a, "new", text));
+    }
+    out
+}
+
 pub(crate) fn score(b: &Baselines) -> Scored {
     let mut out = Scored::default();
     score_principals(b, &mut out);
@@ -219,6 +237,7 @@ fn principal_context(
             "new",
             format!("network {net}: new (baseline: {} networks: {})", p.networks.len(), top(&p.networks, 3)),
         ));
+        ctx.extend(geo_features(b, network, &p.countries, &p.asns, "principal"));
     }
     let agent = name(agent);
     if !p.agents.contains_key(agent) {
@@ -512,6 +531,7 @@ fn score_buckets(b: &Baselines, out: &mut Scored) {
                 "new",
                 format!("network {net}: new for this bucket (baseline: {})", top(&p.networks, 3)),
             ));
+            ctx.extend(geo_features(b, k.network, &p.countries, &p.asns, "bucket"));
         }
         let mut by_class: BTreeMap<S3Class, Vec<(&str, &super::ApiUse)>> = BTreeMap::new();
         for (op, u) in &g.ops {

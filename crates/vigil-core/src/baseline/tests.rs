@@ -121,6 +121,59 @@ fn the_learning_window_adapts_to_the_input() {
     assert!(unusual_of(a[0]).iter().any(|u| u.contains("never seen for this principal in 9 days")));
 }
 
+/// With a geo database loaded, a new source network's country and AS count as unusual features
+/// (with the baseline's own figures) and show in the view; a new network in a known country and
+/// AS adds nothing.
+#[test]
+fn country_and_asn_are_features() {
+    let make = |geo: bool| {
+        let mut w = World::new(67, 21);
+        if geo {
+            w.geo = tiny_geo();
+        }
+        let t = w.day_time(17, 3, 0);
+        for api in ["ListUsers", "ListRoles"] {
+            w.call(&BOB, t, "iam", api, "102.129.235.17", "python-requests/2.31.0", "us-east-1");
+        }
+        // The hotel: new network, same country, new AS; a usual read API.
+        let t = w.day_time(18, 9, 0);
+        w.call(&BOB, t, "ec2", "DescribeInstances", "91.198.174.20", CLI, "us-east-1");
+        let f = w.scan();
+        let a: Vec<(String, f64, Vec<String>)> = explain(&anomaly_findings(&f));
+        (w, a)
+    };
+    let (_, plain) = make(false);
+    let (w, with_geo) = make(true);
+    assert_eq!(plain.len(), 1, "{plain:#?}");
+    assert_eq!(with_geo.len(), 1, "{with_geo:#?}");
+    let u = &with_geo[0].2;
+    assert!(u.contains(&"country BR: new for this principal (baseline: DE)".to_string()), "{u:?}");
+    assert!(
+        u.iter().any(|x| x.starts_with(
+            "ASN AS64500 (Example Mobile): new for this principal (baseline: AS64501 (Example Telecom)"
+        )),
+        "{u:?}"
+    );
+    assert!(with_geo[0].1 > plain[0].1, "two more unusual features raise the severity");
+    let b = w.context.as_ref().unwrap().baseline.baseline_of(ACCOUNT).unwrap();
+    assert_eq!(b.principals[&BOB.arn()].countries.keys().collect::<Vec<_>>(), ["DE"]);
+    let views = w.context.as_ref().unwrap().baseline.views();
+    let bob = views.iter().find(|v| v.kind == "principal" && v.id == BOB.arn()).unwrap();
+    let mut geo: Vec<(&str, &str)> = bob
+        .departures
+        .iter()
+        .filter(|d| d.feature == "country" || d.feature == "asn")
+        .map(|d| (d.feature.as_str(), d.value.as_str()))
+        .collect();
+    geo.sort();
+    assert_eq!(
+        geo,
+        [("asn", "AS64500 (Example Mobile)"), ("asn", "AS64502 (Example Hotels)"), ("country", "BR")],
+        "the hotel's country is known, its AS is not"
+    );
+    assert_eq!(bob.profile.as_ref().unwrap()["countries"]["DE"]["days"].as_u64(), Some(10));
+}
+
 #[test]
 fn recurring_networks_of_a_principal() {
     let mut w = World::new(64, 21);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::features::{wider_network, Sym};
+use super::profile::Counts;
 use super::{day_text, port_label, Baselines};
 
 /// One value the analysed window used that the baseline never saw.
@@ -55,6 +56,17 @@ impl Window {
     fn depart(&mut self, feature: &'static str, value: &str, n: u64) {
         *self.departures.entry((feature, value.to_string())).or_default() += n;
     }
+
+    /// `country` / `asn` departures of a new source network (when the baseline has geo figures).
+    fn depart_geo(&mut self, b: &Baselines, network: Sym, countries: &Counts, asns: &Counts, n: u64) {
+        let geo = b.geo_of(network);
+        if let Some(c) = geo.country.clone().filter(|c| !countries.is_empty() && !countries.contains_key(c)) {
+            self.depart("country", &c, n);
+        }
+        if let Some(a) = geo.asn_label().filter(|a| !asns.is_empty() && !asns.contains_key(a)) {
+            self.depart("asn", &a, n);
+        }
+    }
 }
 
 impl Baselines {
@@ -77,6 +89,7 @@ impl Baselines {
             if !p.networks.contains_key(net) {
                 let wider_known = wider_network(net).is_some_and(|n| p.wider_networks.contains_key(&n));
                 w.depart(if wider_known { "network (known wider network)" } else { "network" }, net, g.calls);
+                w.depart_geo(self, k.network, &p.countries, &p.asns, g.calls);
             }
             if !p.agents.contains_key(name(k.agent)) {
                 w.depart("userAgent", name(k.agent), g.calls);
@@ -108,6 +121,7 @@ impl Baselines {
             }
             if !p.networks.contains_key(name(k.network)) {
                 w.depart("network", name(k.network), calls);
+                w.depart_geo(self, k.network, &p.countries, &p.asns, calls);
             }
             for (op, u) in &g.ops {
                 if !p.operations.contains_key(name(*op)) {

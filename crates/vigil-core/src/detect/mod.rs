@@ -34,7 +34,9 @@ impl Context {
     pub fn with_bundled_intel() -> Self {
         let intel = crate::intel::Intel::from_bundle(crate::intel::bundle::BUNDLED)
             .expect("the bundled intel file shipped with this build decodes");
-        Self { intel, ..Self::default() }
+        let mut ctx = Self { intel, ..Self::default() };
+        ctx.baseline.geo = crate::geo::GeoDb::bundled();
+        ctx
     }
 }
 

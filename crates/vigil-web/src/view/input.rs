@@ -143,7 +143,7 @@ pub fn input_panel(props: &InputProps) -> Html {
                 <summary>{"Load from pre-signed S3 URLs"}</summary>
                 <textarea data-testid="url-input" rows="3" placeholder="https://bucket.s3.region.amazonaws.com/AWSLogs/…?X-Amz-Signature=… (one per line)"
                     oninput={on_url_input} value={(*url_text).clone()} />
-                <button class="button" onclick={on_fetch} disabled={busy}>{"Fetch and analyse"}</button>
+                <button class="button" onclick={on_fetch} disabled={busy} data-testid="url-fetch">{"Fetch and analyse"}</button>
                 <p class="hint">{"The browser fetches each URL directly from S3; the bucket needs a CORS rule allowing this page's origin (see README)."}</p>
             </details>
             { status_line(&props.status, on_cancel) }

@@ -103,6 +103,8 @@ pub struct World {
     pub days: i64,
     pub events: Vec<Event>,
     pub config: BaselineConfig,
+    /// Country/ASN sources the scan's baselines use (none by default).
+    pub geo: crate::geo::GeoDb,
     pub context: Option<Context>,
     record: u64,
 }
@@ -124,6 +126,7 @@ impl World {
             days,
             events: Vec::new(),
             config: BaselineConfig::default(),
+            geo: crate::geo::GeoDb::default(),
             context: None,
             record: 0,
         }
@@ -495,8 +498,9 @@ impl World {
             let j = self.rng.range(0, i as u64 + 1) as usize;
             order.swap(i, j);
         }
-        let ctx =
+        let mut ctx =
             Context { baseline: crate::baseline::Baselines::new(self.config.clone()), ..Context::default() };
+        ctx.baseline.geo = self.geo.clone();
         let mut engine = Engine::new(ctx);
         engine.set_file_name(0, "world.json");
         for i in order {
@@ -519,6 +523,23 @@ impl World {
 }
 
 /// The findings that come from baselines.
+/// A hand-made geo table for the world's addresses: the office (198.51.100.0/24) and home
+/// (203.0.113.0/24) networks are in Germany on AS64501 "Example Telecom"; 102.129.235.0/24 is in
+/// Brazil on AS64500 "Example Mobile"; 91.198.174.0/24 (the hotel) is in Germany on AS64502.
+pub fn tiny_geo() -> crate::geo::GeoDb {
+    use crate::geo::table::{encode, TableKind};
+    let v4 = |a: [u8; 3]| u32::from_be_bytes([a[0], a[1], a[2], 0]);
+    let nets =
+        [([91, 198, 174], 0, 2), ([102, 129, 235], 1, 0), ([198, 51, 100], 0, 1), ([203, 0, 113], 0, 1)];
+    let country: Vec<(u32, u32, u32)> = nets.iter().map(|(n, c, _)| (v4(*n), v4(*n) + 255, *c)).collect();
+    let asn: Vec<(u32, u32, u32)> = nets.iter().map(|(n, _, a)| (v4(*n), v4(*n) + 255, *a)).collect();
+    let mut db = crate::geo::GeoDb::default();
+    db.load("country", encode(TableKind::Country, &[("DE", 0), ("BR", 0)], &country, &[])).unwrap();
+    let orgs = [("Example Mobile", 64500), ("Example Telecom", 64501), ("Example Hotels", 64502)];
+    db.load("asn", encode(TableKind::Asn, &orgs, &asn, &[])).unwrap();
+    db
+}
+
 pub fn anomaly_findings(f: &[Finding]) -> Vec<&Finding> {
     f.iter().filter(|f| f.vigil.as_ref().is_some_and(|v| v.detector.starts_with("anomaly::"))).collect()
 }
