@@ -1,6 +1,6 @@
 // End-to-end: pre-signed S3 URLs. The page fetches them itself, from its worker, streaming; S3 is
 // stood in for by Playwright's request routing (there is no internet here), answering like a
-// bucket with and without a CORS rule for this page. A failure explains itself with the exact
+// bucket with a CORS rule for this page, one refused, and an expired URL. A failure explains itself with the exact
 // CORS rule, and the URL's signature is never shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,10 @@ test('pre-signed URLs are fetched and analysed; CORS and expiry failures explain
     const body = readFileSync(join(FIX, 'root-and-xss.json'));
     await page.context().route('https://*.amazonaws.com/**', route => {
       const url = route.request().url();
-      if (url.startsWith('https://other-bucket')) return route.fulfill({ status: 200, body: 'x' }); // no CORS header
+      // A bucket without a CORS rule: the browser refuses the response and fetch() rejects with
+      // a bare network error, which is all a page is ever told (routing cannot fake the CORS
+      // check itself, so the refusal is stood in for by aborting the request).
+      if (url.startsWith('https://other-bucket')) return route.abort('accessdenied');
       if (url.includes('old.json')) {
         return route.fulfill({ status: 403, headers: { 'Access-Control-Allow-Origin': '*' }, body: '<Error><Code>AccessDenied</Code></Error>' });
       }

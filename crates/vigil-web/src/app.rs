@@ -49,7 +49,7 @@ pub struct Loaded {
     /// The baselines view (empty for a shared report: links carry findings only).
     pub baselines: Rc<Vec<EntityView>>,
     /// The baseline file this analysis learned (JSON), to download or keep.
-    pub learned: Option<Rc<String>>,
+    pub learned: Option<Rc<Vec<String>>>,
 }
 
 impl Loaded {

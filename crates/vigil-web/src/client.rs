@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
-use vigil_core::baseline::BaselineFile;
 use vigil_core::shard;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -229,15 +228,9 @@ fn merge(parts: Vec<Finished>) -> Finished {
     for p in parts {
         reports.push(p.report);
         views.push(p.baselines);
-        if let Ok(file) = BaselineFile::from_json(&p.learned) {
-            learned.push(file);
-        }
+        learned.extend(p.learned);
     }
-    Finished {
-        report: shard::merge_reports(reports),
-        baselines: shard::merge_views(views),
-        learned: shard::merge_baselines(learned).to_json(),
-    }
+    Finished { report: shard::merge_reports(reports), baselines: shard::merge_views(views), learned }
 }
 
 impl Drop for AnalysisClient {

@@ -24,13 +24,14 @@ pub struct Job {
     pub baseline: Option<String>,
 }
 
-/// A finished analysis: the report, the baselines view, and what was learned (a baseline file,
-/// JSON, to keep for next time).
+/// A finished analysis: the report, the baselines view, and what was learned (baseline files,
+/// JSON, one per worker: joined only when the user downloads or keeps them, so a large analysis
+/// does not stall the page when it ends).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Finished {
     pub report: ScanReport,
     pub baselines: Vec<EntityView>,
-    pub learned: String,
+    pub learned: Vec<String>,
 }
 
 /// A user-supplied threat list or trusted-IP list, as loaded in the lists panel.

@@ -131,7 +131,7 @@ async fn run(message: JsValue) -> Result<(), String> {
     let finished = Finished {
         report,
         baselines: context.baseline.views(),
-        learned: context.baseline.export().to_json(),
+        learned: vec![context.baseline.export().to_json()],
     };
     post(&Reply::Done(Box::new(finished)));
     Ok(())

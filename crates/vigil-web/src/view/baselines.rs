@@ -37,8 +37,8 @@ impl KeptBaseline {
 pub struct BaselinesProps {
     /// `None` before any analysis (the kept-baseline controls are still shown).
     pub entities: Option<Rc<Vec<EntityView>>>,
-    /// The baseline file learned by the last analysis (JSON).
-    pub learned: Option<Rc<String>>,
+    /// The baseline files learned by the last analysis's workers (JSON).
+    pub learned: Option<Rc<Vec<String>>>,
     pub kept: Option<KeptBaseline>,
     pub on_kept: Callback<Option<KeptBaseline>>,
 }
@@ -149,11 +149,20 @@ pub fn baselines_view(props: &BaselinesProps) -> Html {
     }
 }
 
+/// The workers' baseline files as one file (JSON).
+fn joined(parts: &[String]) -> String {
+    if let [one] = parts {
+        return one.clone();
+    }
+    let files = parts.iter().filter_map(|p| vigil_core::baseline::BaselineFile::from_json(p).ok()).collect();
+    vigil_core::shard::merge_baselines(files).to_json()
+}
+
 /// Download / keep / load / forget, and whether the next analysis uses the kept baseline.
 fn kept_controls(props: &BaselinesProps, error: &UseStateHandle<Option<String>>) -> Html {
     let download = props.learned.clone().map(|learned| {
         Callback::from(move |_: MouseEvent| {
-            crate::view::download("vigil-baseline.json", "application/json", &learned);
+            crate::view::download("vigil-baseline.json", "application/json", &joined(&learned));
         })
     });
     let keep = props.learned.clone().map(|learned| {
@@ -163,7 +172,7 @@ fn kept_controls(props: &BaselinesProps, error: &UseStateHandle<Option<String>>)
             let day = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             match KeptBaseline::from_text(
                 format!("learned in this browser on {}", &day[..day.len().min(10)]),
-                (*learned).clone(),
+                joined(&learned),
             ) {
                 Ok(k) => on_kept.emit(Some(k)),
                 Err(e) => error.set(Some(format!("the learned baseline could not be kept: {e}"))),
