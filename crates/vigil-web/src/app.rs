@@ -155,6 +155,7 @@ pub fn app() -> Html {
     let rules = use_state(|| storage::load::<Vec<SuppressionRule>>(RULES_KEY));
     let lists = use_state(|| storage::load::<Vec<UserList>>(LISTS_KEY));
     let kept = use_state(|| storage::load::<Option<KeptBaseline>>(BASELINE_KEY));
+    let geo = use_state(Vec::<web_sys::File>::new);
     let notices = use_state(Vec::<String>::new);
     let rule_draft = use_state(Draft::default);
     let share_link = use_state(|| None::<String>);
@@ -213,6 +214,7 @@ pub fn app() -> Html {
         let share_link = share_link.clone();
         let kept = kept.clone();
         let notices = notices.clone();
+        let geo = geo.clone();
         Rc::new(move |mut job: Job, files: Vec<web_sys::File>| {
             job.lists = lists.iter().filter(|l| l.enabled).cloned().collect();
             job.baseline = kept.as_ref().filter(|k| k.enabled).map(|k| k.text.clone());
@@ -220,7 +222,7 @@ pub fn app() -> Html {
             notices.set(Vec::new());
             share_link.set(None);
             status.set(Status::Running(Default::default()));
-            client.submit(&job, &files);
+            client.submit(&job, &files, &geo);
         })
     };
     let on_files = {
@@ -348,7 +350,13 @@ pub fn app() -> Html {
     });
 
     let body = match (&*loaded, *tab) {
-        (_, Tab::Lists) => html! { <ListsPanel lists={(*lists).clone()} on_change={on_lists} /> },
+        (_, Tab::Lists) => {
+            let on_geo = {
+                let geo = geo.clone();
+                Callback::from(move |g| geo.set(g))
+            };
+            html! { <ListsPanel lists={(*lists).clone()} on_change={on_lists} geo={(*geo).clone()} {on_geo} /> }
+        }
         (_, Tab::About) => about(),
         (l, Tab::Baselines) => html! {
             <BaselinesView entities={l.as_ref().map(|l| l.baselines.clone())} learned={l.as_ref().and_then(|l| l.learned.clone())}

@@ -142,7 +142,7 @@ impl AnalysisClient {
 
     /// Splits the job over the workers (whole accounts each) and sends each its share, with
     /// the files it names (structured-cloned, not copied into memory).
-    pub fn submit(&self, job: &Job, files: &[File]) {
+    pub fn submit(&self, job: &Job, files: &[File], geo: &[File]) {
         let mut shares: Vec<(Job, Vec<File>)> = if job.sample {
             let n = cores().min(SAMPLE_WORKERS);
             (0..n).map(|i| (Job { sample_shard: Some((i, n)), ..job.clone() }, Vec::new())).collect()
@@ -181,6 +181,8 @@ impl AnalysisClient {
                 Reflect::set(&msg, &"job".into(), &serde_json::to_string(&share).unwrap_or_default().into());
             let arr: Array = share_files.into_iter().map(JsValue::from).collect();
             let _ = Reflect::set(&msg, &"files".into(), &arr);
+            let geo: Array = geo.iter().cloned().map(JsValue::from).collect();
+            let _ = Reflect::set(&msg, &"geo".into(), &geo);
             let msg: JsValue = msg.into();
             if slot.ready {
                 let _ = slot.worker.post_message(&msg);

@@ -3,28 +3,43 @@
 
 use vigil_core::baseline::{BaselineConfig, BaselineFile, Baselines};
 use vigil_core::detect::{Context, Engine};
+use vigil_core::geo::GeoDb;
 use vigil_core::intel::{Intel, ListKind, LoadReport, Origin};
 use yew::prelude::*;
 
 use crate::protocol::UserList;
 
-/// The engine for one analysis, and what loading each user list did. `baseline` is a kept
-/// baseline file (JSON); a damaged one is reported and the analysis learns afresh.
-pub fn build_engine(lists: &[UserList], baseline: Option<&str>) -> (Engine, Vec<LoadReport>, Option<String>) {
+/// The engine for one analysis, what loading each user list did, and notes for the user.
+/// `baseline` is a kept baseline file (JSON); a damaged one is reported and the analysis learns
+/// afresh. `geo` are the user's country/ASN databases `(name, bytes)`; they answer before the
+/// bundled country table.
+pub fn build_engine(
+    lists: &[UserList],
+    baseline: Option<&str>,
+    geo: Vec<(String, Vec<u8>)>,
+) -> (Engine, Vec<LoadReport>, Vec<String>) {
     let mut ctx = Context::with_bundled_intel();
-    let mut baseline_error = None;
+    let mut notices = Vec::new();
     let imported = baseline.and_then(|text| match BaselineFile::from_json(text) {
         Ok(file) => Some(file),
         Err(e) => {
-            baseline_error =
-                Some(format!("the kept baseline could not be read ({e}); learning from this input instead"));
+            notices
+                .push(format!("the kept baseline could not be read ({e}); learning from this input instead"));
             None
         }
     });
-    // A fresh baseline configuration keeps the bundled country table the context came with.
-    let geo = std::mem::take(&mut ctx.baseline.geo);
+    let mut user_geo = GeoDb::default();
+    for (name, bytes) in geo {
+        match user_geo.load(&name, bytes) {
+            Ok(info) => notices
+                .push(format!("{name}: {} ({}; answers {})", info.description, info.format, info.answers)),
+            Err(e) => notices.push(format!("{e} — not used")),
+        }
+    }
+    // The user's databases first, then the bundled country table the context came with.
+    user_geo.extend(std::mem::take(&mut ctx.baseline.geo));
     ctx.baseline = Baselines::new(BaselineConfig { imported, ..BaselineConfig::default() });
-    ctx.baseline.geo = geo;
+    ctx.baseline.geo = user_geo;
     let reports = lists
         .iter()
         .filter(|l| l.enabled)
@@ -33,7 +48,7 @@ pub fn build_engine(lists: &[UserList], baseline: Option<&str>) -> (Engine, Vec<
             ctx.intel.load_user_list(&l.name, kind, l.text.as_bytes())
         })
         .collect();
-    (Engine::new(ctx), reports, baseline_error)
+    (Engine::new(ctx), reports, notices)
 }
 
 /// The About page's table of bundled reference data: name, what it is, source, license, date.

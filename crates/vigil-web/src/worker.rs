@@ -70,11 +70,21 @@ async fn run(message: JsValue) -> Result<(), String> {
     let files: Array =
         Reflect::get(&message, &"files".into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
 
-    let (engine, list_reports, baseline_error) = build_engine(&job.lists, job.baseline.as_deref());
+    let reader = FileReaderSync::new().map_err(|_| "FileReaderSync is not available")?;
+    let geo_files: Array =
+        Reflect::get(&message, &"geo".into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
+    let mut geo = Vec::new();
+    for file in geo_files.iter().filter_map(|f| f.dyn_into::<File>().ok()) {
+        match reader.read_as_array_buffer(&file) {
+            Ok(buf) => geo.push((file.name(), Uint8Array::new(&buf).to_vec())),
+            Err(e) => post(&Reply::Notice(format!("{}: the browser could not read it ({e:?})", file.name()))),
+        }
+    }
+    let (engine, list_reports, notices) = build_engine(&job.lists, job.baseline.as_deref(), geo);
     for report in list_reports {
         post(&Reply::ListLoaded(report));
     }
-    if let Some(message) = baseline_error {
+    for message in notices {
         post(&Reply::Notice(message));
     }
     let mut run =
@@ -103,7 +113,6 @@ async fn run(message: JsValue) -> Result<(), String> {
     let files: Vec<File> = files.iter().filter_map(|f| f.dyn_into().ok()).collect();
     run.progress.files_total += files.len() + job.urls.len();
     run.progress.bytes_total += files.iter().map(|f| f.size() as u64).sum::<u64>();
-    let reader = FileReaderSync::new().map_err(|_| "FileReaderSync is not available")?;
     for (i, file) in files.iter().enumerate() {
         let path = job.paths.get(i).cloned().unwrap_or_else(|| file.name());
         run.progress.current = path.clone();

@@ -12,6 +12,10 @@ use crate::view::bytes;
 pub struct ListsProps {
     pub lists: Vec<UserList>,
     pub on_change: Callback<Vec<UserList>>,
+    /// Country/ASN databases for the next analyses (kept for this page's life only: they are
+    /// large, and MaxMind's licence forbids keeping stale copies).
+    pub geo: Vec<web_sys::File>,
+    pub on_geo: Callback<Vec<web_sys::File>>,
 }
 
 #[function_component(ListsPanel)]
@@ -90,6 +94,51 @@ pub fn lists_panel(props: &ListsProps) -> Html {
             if let Some(e) = &*error { <p class="error">{e.clone()}</p> }
             <table class="compact"><tbody>{ for rows }</tbody></table>
             if props.lists.is_empty() { <p class="empty">{"No lists loaded. The bundled intelligence (see About) is always on."}</p> }
+            { geo_section(props) }
         </section>
+    }
+}
+
+/// Country and ASN databases: a MaxMind-format `.mmdb` (GeoLite2, ip-location-db, DB-IP…) or a
+/// Vigil range table. They answer before the bundled IPv4 country table; what each holds is
+/// reported when the next analysis loads it.
+fn geo_section(props: &ListsProps) -> Html {
+    let add = {
+        let on_geo = props.on_geo.clone();
+        let geo = props.geo.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(files) = input.files() else { return };
+            let mut geo = geo.clone();
+            for f in (0..files.length()).filter_map(|i| files.get(i)) {
+                geo.retain(|g| g.name() != f.name());
+                geo.push(f);
+            }
+            input.set_value("");
+            on_geo.emit(geo);
+        })
+    };
+    let rows = props.geo.iter().enumerate().map(|(i, f)| {
+        let remove = {
+            let on_geo = props.on_geo.clone();
+            let geo = props.geo.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut geo = geo.clone();
+                geo.remove(i);
+                on_geo.emit(geo);
+            })
+        };
+        html! { <tr data-testid="geo-row"><td>{f.name()}</td><td class="num">{bytes(f.size() as u64)}</td>
+        <td><button class="link" onclick={remove}>{"Remove"}</button></td></tr> }
+    });
+    html! {
+        <>
+            <h3>{"Country and ASN databases"}</h3>
+            <p>{"Baselines note the country and network (AS) of each source address: a principal calling from a country or AS it never used is more unusual. A small IPv4 country table is bundled (see About); load a MaxMind-format .mmdb (country, ASN or city) or a Vigil range table for more. Kept for this page only; they apply to the next analysis."}</p>
+            <div class="pickers">
+                <label class="button">{"Add .mmdb or range table"}<input type="file" multiple=true onchange={add} data-testid="geo-input" /></label>
+            </div>
+            <table class="compact"><tbody>{ for rows }</tbody></table>
+        </>
     }
 }
