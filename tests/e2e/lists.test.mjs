@@ -22,6 +22,8 @@ function countryTable() {
 async function analyse(page) {
   await page.setInputFiles('[data-testid=drop-input]', [join(FIX, 'root-and-xss.json')]);
   await waitDone(page);
+  await page.click('[data-testid=tab-findings]');
+  await page.locator('[data-testid=findings-table]').waitFor();
   return rows(page);
 }
 
