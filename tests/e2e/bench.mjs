@@ -47,7 +47,13 @@ const page = await open(browser, server.url);
 await page.evaluate(() => {
   window.__maxGap = 0;
   let last = performance.now();
-  setInterval(() => { const t = performance.now(); window.__maxGap = Math.max(window.__maxGap, t - last); last = t; }, 10);
+  window.__stalls = [];
+  setInterval(() => {
+    const t = performance.now();
+    if (t - last > 100) window.__stalls.push([Math.round(last), Math.round(t - last)]);
+    window.__maxGap = Math.max(window.__maxGap, t - last);
+    last = t;
+  }, 10);
 });
 let peak = 0;
 const sampler = setInterval(() => { peak = Math.max(peak, chromiumRss()); }, 200);
@@ -59,10 +65,12 @@ const secs = (Date.now() - t0) / 1000;
 clearInterval(sampler);
 const text = await status.textContent();
 const maxGap = await page.evaluate(() => window.__maxGap);
+const stalls = await page.evaluate(() => window.__stalls.map(([at, ms]) => `${ms} ms at ${(at / 1000).toFixed(1)} s`));
 const findings = await page.locator('[data-testid=finding-row]').count();
 const events = Number((text.match(/([\d,]+) events/) || [0, '0'])[1].replace(/,/g, ''));
 console.log(`status: ${text}`);
 console.log(`wall time ${secs.toFixed(1)} s · ${(bytes / 1e6 / secs).toFixed(1)} MB/s (on-disk bytes) · ${Math.round(events / secs)} events/s · ${findings} findings`);
 console.log(`largest main-thread stall during analysis: ${maxGap.toFixed(0)} ms · peak Chromium RSS ${(peak / 1e6).toFixed(0)} MB`);
+console.log(`main-thread stalls over 100 ms (page time): ${stalls.join(', ') || 'none'}`);
 await browser.close();
 await server.close();
