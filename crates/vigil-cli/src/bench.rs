@@ -41,7 +41,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     }
     let target = args.mib << 20;
     let wanted = |name: &str| args.only.as_deref().is_none_or(|only| name.contains(only));
-    let generators: [(&str, fn(usize) -> Vec<u8>); 3] =
+    let generators: [(&str, Generator); 3] =
         [("cloudtrail (json)", cloudtrail), ("vpcflow (v2)", vpc_flow), ("route53resolver", route53)];
     let mut inputs: Vec<(&str, Vec<u8>)> = generators
         .iter()
@@ -110,6 +110,9 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     );
     Ok(())
 }
+
+/// Makes about this many bytes of one log format.
+type Generator = fn(usize) -> Vec<u8>;
 
 /// The best of several runs, by CPU time.
 struct Timing {
