@@ -33,7 +33,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde::Deserialize;
@@ -601,7 +601,7 @@ impl Baselines {
         keys.sort_by_key(|k| (k.bucket, k.day, k.principal, k.network));
         let mut last: Option<(Sym, i64)> = None;
         // Bucket-wide bytes per (bucket, day, hour), for the peaks.
-        let mut hourly: HashMap<(Sym, i64, u8), [u64; 3]> = HashMap::new();
+        let mut hourly: HashMap<(Sym, i64, u8), [u64; 3]> = HashMap::default();
         for k in keys {
             let g = &self.bucket_groups[k];
             let p = b.buckets.entry(name(k.bucket)).or_default();

@@ -33,7 +33,7 @@
 //! Example: `i-0abc` → `203.0.113.9:443` where ThreatFox lists `203.0.113.9` →
 //! `Backdoor:EC2/C&CActivity.B`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use crate::detect::intel::{connection_action, describe_hit, flow_summary, threat_detail, Pending, Subject};
@@ -43,7 +43,7 @@ use crate::findings::model::ThreatIntelligenceDetail;
 use crate::findings::{Draft, FindingSink};
 use crate::intel::{Category, Hit};
 use crate::net::addr::is_public;
-use crate::net::flow::{orient, ConnDirection, Oriented};
+use crate::net::flow::{ConnDirection, Oriented};
 use crate::time::Millis;
 
 pub const CUSTOM: &str = "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom";
@@ -175,7 +175,7 @@ impl IpTraffic {
     }
 
     fn observe_flow(&mut self, f: &FlowRecord, ctx: &Context) {
-        let Some(o) = orient(f, &ctx.inventory) else { return };
+        let Some(o) = ctx.orient(f) else { return };
         if !is_public(o.remote) {
             return;
         }

@@ -25,7 +25,7 @@ use crate::detect::Context;
 use crate::event::{Event, FlowAction, FlowRecord, SourceRef};
 use crate::findings::model::*;
 use crate::findings::Draft;
-use crate::net::flow::{orient, protocol_name, ConnDirection, Oriented};
+use crate::net::flow::{protocol_name, ConnDirection, Oriented};
 use crate::time::{format_iso8601, Millis};
 
 /// How many sample records each detector keeps per entity for evidence.
@@ -66,7 +66,7 @@ pub fn view<'a>(event: &'a Event, ctx: &Context) -> Option<FlowView<'a>> {
         return None;
     }
     let entity = entity_key(rec)?;
-    let o = orient(rec, &ctx.inventory)?;
+    let o = ctx.orient(rec)?;
     Some(FlowView { rec, o, entity })
 }
 
