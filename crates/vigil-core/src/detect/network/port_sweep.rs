@@ -28,7 +28,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, Samples,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
     Span,
 };
 use crate::detect::{Context, Detector};
@@ -68,7 +68,7 @@ struct SweepState {
     hosts: Vec<IpAddr>,
     latest: Option<(i64, IpAddr)>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
@@ -119,7 +119,7 @@ impl Detector for PortSweep {
         if st.latest.is_none_or(|l| latest > l) {
             st.latest = Some(latest);
         }
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {

@@ -29,7 +29,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Samples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -61,12 +61,13 @@ struct PairState {
     blocked: u64,
     ports: Vec<u16>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
 pub struct Portscan {
-    pairs: HashMap<(String, IpAddr), PairState>,
+    pairs: HashMap<(u32, IpAddr), PairState>,
+    entities: Entities,
 }
 
 impl Detector for Portscan {
@@ -85,7 +86,7 @@ impl Detector for Portscan {
             return;
         }
         let port = v.o.remote_port;
-        let st = self.pairs.entry((v.entity.to_string(), v.o.remote)).or_default();
+        let st = self.pairs.entry((self.entities.id(v.entity), v.o.remote)).or_default();
         st.local.get_or_insert(v.o.local);
         st.protocol = f.protocol.unwrap_or(0);
         st.probes += 1;
@@ -100,11 +101,12 @@ impl Detector for Portscan {
         if st.ports.len() < EVIDENCE_PORTS && !st.ports.contains(&port) {
             st.ports.push(port);
         }
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, remote), st) in &self.pairs {
+            let entity = self.entities.name(*entity);
             let peak = st.buckets.values().map(Vec::len).max().unwrap_or(0);
             if peak < MIN_PORTS {
                 continue;

@@ -29,8 +29,8 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
-    Samples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
+    FlowBrief, FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -59,7 +59,7 @@ struct SmtpState {
     local: Option<IpAddr>,
     last_host: Option<(i64, IpAddr)>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
@@ -117,7 +117,7 @@ impl Detector for Spambot {
             st.last_host = Some(latest);
         }
         st.span.add(f);
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
