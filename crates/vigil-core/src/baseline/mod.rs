@@ -69,6 +69,17 @@ pub fn learning_window(max_days: u32, span_days: i64) -> i64 {
 /// Remote networks kept per instance and day; more go to one "(other)" peer and peer novelty
 /// is not judged for that instance (a public web server talks to the whole internet).
 pub const MAX_PEERS_PER_DAY: u32 = 512;
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u8) {
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
+}
+
 /// Distinct raw user agents whose family is remembered (see `Baselines::agent_sym`).
 const MAX_CACHED_AGENTS: usize = 1 << 16;
 /// Console sign-ins kept per run (each is a few dozen bytes).
@@ -367,7 +378,22 @@ impl Baselines {
         if let Some(&sym) = self.network_syms.get(&net) {
             return sym;
         }
-        let sym = self.strings.id(&net.to_string());
+        // IPv4 prefixes are written by hand: this runs for every new /24, and the formatting
+        // machinery costs more than the rest of the record's baseline work.
+        self.scratch.clear();
+        match net {
+            IpNet::V4(v4) => {
+                for (i, octet) in v4.addr().octets().iter().enumerate() {
+                    if i > 0 {
+                        self.scratch.push('.');
+                    }
+                    push_decimal(&mut self.scratch, *octet);
+                }
+                self.scratch.push_str("/24");
+            }
+            IpNet::V6(_) => self.scratch.push_str(&net.to_string()),
+        }
+        let sym = self.strings.id(&self.scratch);
         self.network_syms.insert(net, sym);
         sym
     }

@@ -30,7 +30,6 @@
 //! Example: 40 connections from 198.51.100.7:4xxxx to 10.0.0.5:22 within five minutes, each
 //! 12 packets / 3 KB ⇒ SSHBruteForce, TARGET, Low.
 
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
@@ -38,7 +37,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -92,7 +91,7 @@ impl Bucket {
 
 #[derive(Default)]
 struct PairState {
-    buckets: BTreeMap<i64, Bucket>,
+    buckets: Windows< Bucket>,
     service_port: u16,
     local: Option<IpAddr>,
     span: Span,
@@ -152,7 +151,7 @@ impl Detector for BruteForce {
             st.bytes_to_client += f.bytes;
         }
         for b in window_buckets(f.start, WINDOW) {
-            let bucket = st.buckets.entry(b).or_default();
+            let bucket = st.buckets.slot(b);
             if f.bytes > ATTEMPT_MAX_BYTES {
                 push_port(&mut bucket.sessions, client_port);
             } else if f.packets >= ATTEMPT_MIN_PACKETS {

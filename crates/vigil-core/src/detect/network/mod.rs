@@ -102,6 +102,43 @@ pub fn window_buckets(t: Millis, window: Millis) -> [i64; 2] {
     [t.div_euclid(window) * 2, (t + window / 2).div_euclid(window) * 2 + 1]
 }
 
+/// Per-window state of one entity or pair, in window order (what a `BTreeMap<i64, T>` gave).
+/// Most pairs are met in one or two windows, where a map node would be an allocation several
+/// times the size of the state; records mostly arrive in time order, so a new window is
+/// usually appended.
+#[derive(Clone, Debug)]
+pub struct Windows<T>(Vec<(i64, T)>);
+
+impl<T> Default for Windows<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T: Default> Windows<T> {
+    /// The state of window `id`, created empty when new.
+    pub fn slot(&mut self, id: i64) -> &mut T {
+        let pos = match self.0.last() {
+            Some((last, _)) if *last < id => self.0.len(),
+            _ => self.0.partition_point(|(w, _)| *w < id),
+        };
+        if self.0.get(pos).is_none_or(|(w, _)| *w != id) {
+            self.0.insert(pos, (id, T::default()));
+        }
+        &mut self.0[pos].1
+    }
+}
+
+impl<T> Windows<T> {
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().map(|(_, t)| t)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&i64, &T)> {
+        self.0.iter().map(|(w, t)| (w, t))
+    }
+}
+
 /// One line describing a flow record for evidence.
 pub fn flow_summary(f: &FlowRecord) -> String {
     FlowBrief::of(f).summary()
@@ -193,6 +230,10 @@ impl<T> Samples<T> {
             return;
         }
         let pos = self.0.partition_point(|e| (e.0, e.1) < (t, src));
+        // Room for one at first: most entities never get a second sample.
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(1);
+        }
         self.0.insert(pos, (t, src, summary()));
         self.0.truncate(SAMPLES_PER_ENTITY);
     }

@@ -20,7 +20,6 @@
 //! Example: 10.0.0.9 sends one SYN to port 6379 of 500 public addresses in five minutes ⇒
 //! PortSweep on port 6379.
 
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
@@ -28,7 +27,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples,
     Span,
 };
 use crate::detect::{Context, Detector};
@@ -61,7 +60,7 @@ struct Bucket {
 
 #[derive(Default)]
 struct SweepState {
-    buckets: BTreeMap<i64, Bucket>,
+    buckets: Windows< Bucket>,
     local: Option<IpAddr>,
     probes: u64,
     blocked: u64,
@@ -100,7 +99,7 @@ impl Detector for PortSweep {
         // Caps: enough probed hosts to decide, and enough session hosts to veto.
         let session_cap = MIN_HOSTS * 2;
         for b in window_buckets(f.start, WINDOW) {
-            let bucket = st.buckets.entry(b).or_default();
+            let bucket = st.buckets.slot(b);
             if probe {
                 push_host(&mut bucket.probed, v.o.remote, MIN_HOSTS * PROBE_TO_SESSION_RATIO * 2);
             } else {

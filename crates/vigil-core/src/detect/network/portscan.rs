@@ -21,7 +21,6 @@
 //! Example: 10.0.0.9 sends single SYNs from port 40000 to ports 1–1000 of 203.0.113.8 in two
 //! minutes ⇒ Portscan.
 
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
@@ -29,7 +28,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -54,7 +53,7 @@ const EVIDENCE_PORTS: usize = 20;
 #[derive(Default)]
 struct PairState {
     /// Distinct probed ports per window bucket (capped at [`MIN_PORTS`]).
-    buckets: BTreeMap<i64, Vec<u16>>,
+    buckets: Windows< Vec<u16>>,
     local: Option<IpAddr>,
     protocol: u8,
     probes: u64,
@@ -93,7 +92,7 @@ impl Detector for Portscan {
         st.blocked += blocked as u64;
         st.span.add(f);
         for b in window_buckets(f.start, WINDOW) {
-            let ports = st.buckets.entry(b).or_default();
+            let ports = st.buckets.slot(b);
             if ports.len() < MIN_PORTS && !ports.contains(&port) {
                 ports.push(port);
             }

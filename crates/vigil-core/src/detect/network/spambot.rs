@@ -21,7 +21,6 @@
 //! Example: 10.0.0.9 connects to port 25 of 40 different public addresses within an hour and
 //! receives no SMTP itself ⇒ Spambot.
 
-use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
@@ -29,7 +28,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows,
     FlowBrief, FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
@@ -50,7 +49,7 @@ const EVIDENCE_HOSTS: usize = 20;
 
 #[derive(Default)]
 struct SmtpState {
-    buckets: BTreeMap<i64, Vec<IpAddr>>,
+    buckets: Windows< Vec<IpAddr>>,
     hosts: Vec<IpAddr>,
     connections: HashSet<(IpAddr, u16)>,
     bytes: u64,
@@ -95,7 +94,7 @@ impl Detector for Spambot {
         }
         let st = self.senders.entry(v.entity.to_string()).or_default();
         for b in window_buckets(f.start, WINDOW) {
-            let hosts = st.buckets.entry(b).or_default();
+            let hosts = st.buckets.slot(b);
             if hosts.len() < MIN_HOSTS && !hosts.contains(&o.remote) {
                 hosts.push(o.remote);
             }
