@@ -12,9 +12,9 @@ pub mod network;
 pub mod registry;
 
 use crate::event::{Event, FlowRecord, SourceRef};
+use crate::findings::{Finding, FindingSink};
 use crate::net::flow::{orient, Oriented};
 use crate::time::Millis;
-use crate::findings::{Finding, FindingSink};
 
 /// What detectors may consult besides the event itself. Filled before the run starts
 /// (reference data, user lists, options) and while it runs (what CloudTrail tells about

@@ -139,7 +139,8 @@ impl IpTraffic {
             return i;
         }
         let i = self.subject_list.len() as u32;
-        self.subject_list.push(Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() });
+        self.subject_list
+            .push(Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() });
         self.subjects.insert(self.scratch.as_str().into(), i);
         i
     }
@@ -215,7 +216,8 @@ impl IpTraffic {
         let outbound =
             o.direction == ConnDirection::Outbound || (o.direction == ConnDirection::Unknown && o.egress);
         if ctx.intel.is_threat_ip(o.remote) {
-            let subject = Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() };
+            let subject =
+                Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() };
             for hit in ctx.intel.lookup_ip(o.remote) {
                 let Some((t, sev, what)) = type_for(&hit) else { continue };
                 let counts = outbound || (hit.is_custom() && f.action == FlowAction::Accept);

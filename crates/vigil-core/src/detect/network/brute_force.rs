@@ -30,14 +30,14 @@
 //! Example: 40 connections from 198.51.100.7:4xxxx to 10.0.0.5:22 within five minutes, each
 //! 12 packets / 3 KB ⇒ SSHBruteForce, TARGET, Low.
 
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -91,7 +91,7 @@ impl Bucket {
 
 #[derive(Default)]
 struct PairState {
-    buckets: Windows< Bucket>,
+    buckets: Windows<Bucket>,
     service_port: u16,
     local: Option<IpAddr>,
     span: Span,
@@ -136,7 +136,8 @@ impl Detector for BruteForce {
         }
         let (Some(port), Some(client_port)) = (v.o.service_port(), v.o.client_port()) else { return };
         let Some(service) = SERVICES.iter().position(|s| s.ports.contains(&port)) else { return };
-        let key = Key { entity: self.entities.id(v.entity), remote: v.o.remote, service, direction: v.o.direction };
+        let key =
+            Key { entity: self.entities.id(v.entity), remote: v.o.remote, service, direction: v.o.direction };
         let st = self.pairs.entry(key).or_default();
         st.service_port = port;
         st.local.get_or_insert(v.o.local);

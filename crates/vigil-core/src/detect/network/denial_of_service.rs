@@ -34,8 +34,8 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
-    Entities, FlowBrief, FlowSamples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief,
+    FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::Event;
@@ -210,7 +210,8 @@ impl Detector for DenialOfService {
         let flood = |variant: Variant, v: &Volume| {
             v.sent_packets >= min_packets(variant)
                 && (v.received_packets as f64) <= MAX_RESPONSE_RATIO * v.sent_packets as f64
-                && (variant != Variant::Tcp || v.sent_bytes / v.sent_packets.max(1) <= TCP_FLOOD_MAX_MEAN_BYTES)
+                && (variant != Variant::Tcp
+                    || v.sent_bytes / v.sent_packets.max(1) <= TCP_FLOOD_MAX_MEAN_BYTES)
         };
         let mut variants = vec![Variant::Tcp; self.states.len()];
         for (&(_, _, variant), &i) in &self.targets {

@@ -20,15 +20,14 @@
 //! Example: 10.0.0.9 sends one SYN to port 6379 of 500 public addresses in five minutes ⇒
 //! PortSweep on port 6379.
 
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples,
-    Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -60,7 +59,7 @@ struct Bucket {
 
 #[derive(Default)]
 struct SweepState {
-    buckets: Windows< Bucket>,
+    buckets: Windows<Bucket>,
     local: Option<IpAddr>,
     probes: u64,
     blocked: u64,

@@ -21,14 +21,14 @@
 //! Example: 10.0.0.9 sends single SYNs from port 40000 to ports 1–1000 of 203.0.113.8 in two
 //! minutes ⇒ Portscan.
 
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows, Entities, FlowBrief, FlowSamples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -53,7 +53,7 @@ const EVIDENCE_PORTS: usize = 20;
 #[derive(Default)]
 struct PairState {
     /// Distinct probed ports per window bucket (capped at [`MIN_PORTS`]).
-    buckets: Windows< Vec<u16>>,
+    buckets: Windows<Vec<u16>>,
     local: Option<IpAddr>,
     protocol: u8,
     probes: u64,

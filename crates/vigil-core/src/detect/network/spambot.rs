@@ -21,15 +21,14 @@
 //! Example: 10.0.0.9 connects to port 25 of 40 different public addresses within an hour and
 //! receives no SMTP itself ⇒ Spambot.
 
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Windows,
-    FlowBrief, FlowSamples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, FlowBrief,
+    FlowSamples, Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -49,7 +48,7 @@ const EVIDENCE_HOSTS: usize = 20;
 
 #[derive(Default)]
 struct SmtpState {
-    buckets: Windows< Vec<IpAddr>>,
+    buckets: Windows<Vec<IpAddr>>,
     hosts: Vec<IpAddr>,
     connections: HashSet<(IpAddr, u16)>,
     bytes: u64,

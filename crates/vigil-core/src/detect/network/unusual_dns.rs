@@ -37,7 +37,8 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, Connection, Entities, FlowBrief, FlowSamples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, Connection, Entities, FlowBrief, FlowSamples,
+    Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -199,7 +200,9 @@ impl Detector for UnusualDns {
                     continue;
                 }
             }
-            let Some(resource) = resolve_entity(&ctx.inventory, self.entities.name(*entity)) else { continue };
+            let Some(resource) = resolve_entity(&ctx.inventory, self.entities.name(*entity)) else {
+                continue;
+            };
             let conn = Connection {
                 direction: ConnDirection::Outbound,
                 protocol: u.protocol,
