@@ -613,7 +613,7 @@ impl TextIngest {
         self.account.count_error(loc, message);
     }
 
-    fn emit_api(&mut self, api: ApiCall, sink: &mut dyn FnMut(Event)) {
+    fn emit_api(&mut self, api: Box<ApiCall>, sink: &mut dyn FnMut(Event)) {
         // S3 event notifications look like CloudTrail records (`Records`, `eventTime`,
         // `eventName`) but their `eventSource` is `aws:s3`: they are not logs.
         if api.event_source.starts_with("aws:") {
@@ -623,7 +623,7 @@ impl TextIngest {
         self.sticky = Some(Kind::CloudTrail);
         self.events_by_kind[0] += 1;
         self.account.count_event();
-        sink(Event::Api(Box::new(api)));
+        sink(Event::Api(api));
     }
 
     fn emit_dns(&mut self, q: crate::event::DnsQuery, sink: &mut dyn FnMut(Event)) {
@@ -1179,7 +1179,7 @@ impl TextIngest {
             if name.as_ref() == "eventJson" {
                 if let Ok(json) = serde_json::from_str::<Cow<'_, str>>(v) {
                     let src = self.next_src();
-                    match cloudtrail::parse_record(json.trim(), src) {
+                    match cloudtrail::parse_record_bytes(json.trim().as_bytes(), src) {
                         Ok(api) => self.emit_api(api, sink),
                         Err(e) => self.error(&[], at, e.to_string()),
                     }
@@ -1205,7 +1205,7 @@ impl TextIngest {
         }
         object.push('}');
         let src = self.next_src();
-        match cloudtrail::parse_record(&object, src) {
+        match cloudtrail::parse_record_bytes(object.as_bytes(), src) {
             Ok(api) => self.emit_api(api, sink),
             Err(e) => self.error(&[], at, format!("CloudTrail Lake row: {e}")),
         }
