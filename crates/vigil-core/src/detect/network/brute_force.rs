@@ -159,7 +159,7 @@ impl Detector for BruteForce {
                 push_port(&mut bucket.attempts, client_port);
             }
         }
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -194,7 +194,7 @@ impl Detector for BruteForce {
                 severity,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = total.max(1) as u64;

@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, FlowBrief,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief,
     FlowSamples, Span, Windows,
 };
 use crate::detect::{Context, Detector};
@@ -63,6 +63,8 @@ struct SmtpState {
 #[derive(Default)]
 pub struct Spambot {
     senders: HashMap<String, SmtpState>,
+    /// Interface ids of evidence samples.
+    entities: Entities,
     /// Entities that receive SMTP from the internet: mail servers.
     mail_servers: HashSet<String>,
 }
@@ -115,7 +117,7 @@ impl Detector for Spambot {
             st.last_host = Some(latest);
         }
         st.span.add(f);
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -141,7 +143,7 @@ impl Detector for Spambot {
                 SEVERITY,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = st.connections.len() as u64;

@@ -186,7 +186,7 @@ impl Detector for UnusualDns {
             u.connections.insert(o.local_port);
         }
         u.span.add(f);
-        u.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        u.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -219,7 +219,7 @@ impl Detector for UnusualDns {
                 SEVERITY,
                 u.span,
                 &conn,
-                u.samples.clone(),
+                u.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = u.connections.len().max(1) as u64;
