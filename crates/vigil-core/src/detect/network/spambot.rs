@@ -93,7 +93,11 @@ impl Detector for Spambot {
         if o.direction != ConnDirection::Outbound || o.remote_port != SMTP_PORT {
             return;
         }
-        let st = self.senders.entry(v.entity.to_string()).or_default();
+        // Looked up before inserting: the key is copied once per sender, not per record.
+        if !self.senders.contains_key(v.entity) {
+            self.senders.insert(v.entity.to_string(), SmtpState::default());
+        }
+        let Some(st) = self.senders.get_mut(v.entity) else { return };
         for b in window_buckets(f.start, WINDOW) {
             let hosts = st.buckets.slot(b);
             if hosts.len() < MIN_HOSTS && !hosts.contains(&o.remote) {
