@@ -27,12 +27,11 @@
 //! ten minutes ⇒ DNSDataExfiltration.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{dns_draft, entity_key, entropy, query_summary, registered_domain, Origin, Samples, Span};
-use crate::detect::network::{human_bytes, info, window_buckets};
+use super::{dns_draft, entity_key_into, entropy, query_summary, registered_domain, Origin, Samples, Span};
+use crate::detect::network::{human_bytes, info, window_buckets, Entities, Windows};
 use crate::detect::{Context, Detector};
 use crate::event::Event;
 use crate::findings::FindingSink;
@@ -88,7 +87,7 @@ struct Bucket {
 
 #[derive(Default)]
 struct DomainState {
-    buckets: BTreeMap<i64, Bucket>,
+    buckets: Windows<Bucket>,
     queries: u64,
     blocked: u64,
     longest: String,
@@ -99,7 +98,13 @@ struct DomainState {
 
 #[derive(Default)]
 pub struct DnsDataExfiltration {
-    domains: HashMap<(String, String), DomainState>,
+    /// (entity key, registered domain), both interned in `names`: a query's lookup copies no
+    /// strings.
+    domains: HashMap<(u32, u32), DomainState>,
+    names: Entities,
+    /// Reused buffers for the entity key and the sub-domain without dots.
+    key: String,
+    payload: String,
 }
 
 fn fnv(s: &str) -> u64 {
@@ -107,7 +112,9 @@ fn fnv(s: &str) -> u64 {
 }
 
 fn is_lookup_service(registered: &str) -> bool {
-    LOOKUP_SERVICES.iter().any(|s| registered == *s || registered.ends_with(&format!(".{s}")))
+    LOOKUP_SERVICES
+        .iter()
+        .any(|s| registered == *s || registered.strip_suffix(s).is_some_and(|parent| parent.ends_with('.')))
 }
 
 impl Detector for DnsDataExfiltration {
@@ -123,18 +130,23 @@ impl Detector for DnsDataExfiltration {
         if sub.is_empty() || is_lookup_service(registered) {
             return;
         }
-        let Some(key) = entity_key(q) else { return };
-        let st = self.domains.entry((key, registered.to_string())).or_default();
+        if !entity_key_into(q, &mut self.key) {
+            return;
+        }
+        let key = (self.names.id(&self.key), self.names.id(registered));
+        let st = self.domains.entry(key).or_default();
         if st.origin.account_id.is_empty() {
             st.origin = Origin::of(q);
         }
         st.queries += 1;
         st.blocked += (q.firewall_rule_action.as_deref() == Some("BLOCK")) as u64;
-        let payload: String = sub.chars().filter(|c| *c != '.').collect();
+        self.payload.clear();
+        self.payload.extend(sub.chars().filter(|c| *c != '.'));
+        let payload = &self.payload;
         let h = fnv(sub);
         let bits = entropy(&payload) * payload.len() as f64;
         for b in window_buckets(q.time, WINDOW) {
-            let bucket = st.buckets.entry(b).or_default();
+            let bucket = st.buckets.slot(b);
             if bucket.names.len() < MAX_NAMES && !bucket.names.contains(&h) {
                 bucket.names.push(h);
                 bucket.chars += payload.len() as u64;
@@ -150,6 +162,7 @@ impl Detector for DnsDataExfiltration {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, domain), st) in &self.domains {
+            let (entity, domain) = (self.names.name(*entity), self.names.name(*domain));
             // The most telling window: most distinct names among those passing every test.
             let passing = st.buckets.values().filter_map(|b| {
                 let n = b.names.len();
@@ -181,7 +194,7 @@ impl Detector for DnsDataExfiltration {
                 self.name(),
             );
             d.count = st.queries;
-            d.distinguish_by = domain.clone();
+            d.distinguish_by = domain.to_string();
             d.title =
                 format!("EC2 instance {resource} is exfiltrating data through DNS queries to {domain}.");
             d.description = format!(

@@ -63,10 +63,25 @@ pub fn icann_registration(name: &str) -> Option<(&str, &str)> {
 
 /// The key per-instance DNS state is kept under: `srcids.instance`, else `addr:<srcaddr>`.
 pub fn entity_key(q: &DnsQuery) -> Option<String> {
+    let mut key = String::new();
+    entity_key_into(q, &mut key).then_some(key)
+}
+
+/// [`entity_key`] written into a reused buffer; `false` when the query has no entity.
+pub fn entity_key_into(q: &DnsQuery, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    out.clear();
     if let Some(i) = q.src_instance.as_deref().filter(|s| !s.is_empty()) {
-        return Some(i.to_string());
+        out.push_str(i);
+        return true;
     }
-    q.srcaddr.map(|a| format!("addr:{a}"))
+    match q.srcaddr {
+        Some(a) => {
+            let _ = write!(out, "addr:{a}");
+            true
+        }
+        None => false,
+    }
 }
 
 /// The instance id for an entity key once the whole input is seen: the key itself, or the
