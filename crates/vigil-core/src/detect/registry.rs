@@ -19,7 +19,7 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(cloudtrail::cloudtrail_logging_disabled::CloudTrailLoggingDisabled::default()),
         Box::new(cloudtrail::password_policy_change::PasswordPolicyChange::default()),
         Box::new(cloudtrail::s3_server_access_logging_disabled::S3ServerAccessLoggingDisabled),
-        Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent),
+        Box::new(cloudtrail::pentest_user_agent::PenTestUserAgent::default()),
         Box::new(cloudtrail::bedrock_logging_disabled::BedrockLoggingDisabled),
         Box::new(cloudtrail::s3_public_access::S3PublicAccess),
         Box::new(cloudtrail::custom_detection_rules::CustomDetectionRules),
