@@ -144,7 +144,7 @@ impl Detector for DnsDataExfiltration {
         self.payload.extend(sub.chars().filter(|c| *c != '.'));
         let payload = &self.payload;
         let h = fnv(sub);
-        let bits = entropy(&payload) * payload.len() as f64;
+        let bits = entropy(payload) * payload.len() as f64;
         for b in window_buckets(q.time, WINDOW) {
             let bucket = st.buckets.slot(b);
             if bucket.names.len() < MAX_NAMES && !bucket.names.contains(&h) {
