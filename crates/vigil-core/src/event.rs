@@ -234,13 +234,18 @@ impl Identity {
     /// A stable key for the principal that baselines and aggregation group by: the IAM user or
     /// the role (via its session issuer), never one short-lived session.
     pub fn principal_key(&self) -> String {
+        self.principal_key_str().to_string()
+    }
+
+    /// [`Identity::principal_key`], borrowed (for per-event lookups that need no copy).
+    pub fn principal_key_str(&self) -> &str {
         if let Some(arn) = self.session_issuer.as_ref().and_then(|s| s.arn.as_deref()) {
-            return arn.to_string();
+            return arn;
         }
         if let Some(arn) = &self.arn {
-            return arn.clone();
+            return arn;
         }
-        self.principal_id.clone().unwrap_or_else(|| self.kind.as_str().to_string())
+        self.principal_id.as_deref().unwrap_or_else(|| self.kind.as_str())
     }
 
     /// The session's role name when the caller is an assumed role.

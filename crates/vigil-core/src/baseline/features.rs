@@ -1,7 +1,7 @@
 //! How raw event fields become baseline features: source networks (address prefixes), user-agent
 //! families, and the string interner that keeps per-entity aggregates small.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;

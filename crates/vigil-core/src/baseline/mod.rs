@@ -33,8 +33,10 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use serde::Deserialize;
 
@@ -67,6 +69,19 @@ pub fn learning_window(max_days: u32, span_days: i64) -> i64 {
 /// Remote networks kept per instance and day; more go to one "(other)" peer and peer novelty
 /// is not judged for that instance (a public web server talks to the whole internet).
 pub const MAX_PEERS_PER_DAY: u32 = 512;
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u8) {
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
+}
+
+/// Distinct raw user agents whose family is remembered (see `Baselines::agent_sym`).
+const MAX_CACHED_AGENTS: usize = 1 << 16;
 /// Console sign-ins kept per run (each is a few dozen bytes).
 pub const MAX_LOGINS: usize = 200_000;
 
@@ -312,6 +327,12 @@ pub struct Baselines {
     peers_per_day: HashMap<(Sym, Sym, i64), u32>,
     local_addrs: HashMap<Sym, Vec<IpAddr>>,
     pub(crate) accounts: HashMap<Sym, AccountState>,
+    /// Per-event lookups answered without formatting or allocating: source network (/24 or
+    /// /48 prefix) → its interned text, raw user agent → interned family.
+    network_syms: HashMap<IpNet, Sym>,
+    agent_syms: HashMap<Box<str>, Sym>,
+    /// Reused buffer for the `service:API` key.
+    scratch: String,
     pub(crate) scored: score::Scored,
     /// Country/ASN sources for source networks (empty: no geo features).
     pub geo: GeoDb,
@@ -349,6 +370,47 @@ impl Baselines {
         span.1 = span.1.max(day);
     }
 
+    /// The interned source network of an address (the text of [`network_of`]).
+    fn network_sym(&mut self, ip: IpAddr) -> Sym {
+        let len = if ip.is_ipv4() { 24 } else { 48 };
+        let Ok(net) = IpNet::new(ip, len) else { return self.strings.id(&network_of(ip)) };
+        let net = net.trunc();
+        if let Some(&sym) = self.network_syms.get(&net) {
+            return sym;
+        }
+        // IPv4 prefixes are written by hand: this runs for every new /24, and the formatting
+        // machinery costs more than the rest of the record's baseline work.
+        self.scratch.clear();
+        match net {
+            IpNet::V4(v4) => {
+                for (i, octet) in v4.addr().octets().iter().enumerate() {
+                    if i > 0 {
+                        self.scratch.push('.');
+                    }
+                    push_decimal(&mut self.scratch, *octet);
+                }
+                self.scratch.push_str("/24");
+            }
+            IpNet::V6(_) => self.scratch.push_str(&net.to_string()),
+        }
+        let sym = self.strings.id(&self.scratch);
+        self.network_syms.insert(net, sym);
+        sym
+    }
+
+    /// The interned [`agent_family`] of a user agent.
+    fn agent_sym(&mut self, user_agent: &str) -> Sym {
+        if let Some(&sym) = self.agent_syms.get(user_agent) {
+            return sym;
+        }
+        let sym = self.strings.id(&agent_family(user_agent));
+        // Bounded: inputs with a unique agent per call just skip the cache.
+        if self.agent_syms.len() < MAX_CACHED_AGENTS {
+            self.agent_syms.insert(user_agent.into(), sym);
+        }
+        sym
+    }
+
     fn observe_call(&mut self, c: &ApiCall) {
         let id = &c.identity;
         // AWS acting for itself or on a principal's behalf is not the principal's behaviour.
@@ -358,8 +420,11 @@ impl Baselines {
         let day = day_of(c.time);
         let account = self.strings.id(&c.account_id);
         self.touch(account, day);
-        let principal = self.strings.id(&id.principal_key());
-        let network = self.strings.id(&call_network(c.source_addr, &c.source_ip));
+        let principal = self.strings.id(id.principal_key_str());
+        let network = match c.source_addr {
+            Some(ip) => self.network_sym(ip),
+            None => self.strings.id(&call_network(None, &c.source_ip)),
+        };
 
         if let Some(s3) = &c.s3 {
             if s3_class(&c.event_name).is_some() {
@@ -382,8 +447,12 @@ impl Baselines {
         if c.category != EventCategory::Management {
             return;
         }
-        let agent = self.strings.id(&agent_family(&c.user_agent));
-        let api = self.strings.id(&format!("{}:{}", c.service(), c.event_name));
+        let agent = self.agent_sym(&c.user_agent);
+        self.scratch.clear();
+        self.scratch.push_str(c.service());
+        self.scratch.push(':');
+        self.scratch.push_str(&c.event_name);
+        let api = self.strings.id(&self.scratch);
         let region = self.strings.id(&c.region);
         let key = PrincipalKey { account, principal, day, network, agent };
         let g = self.principal_groups.entry(key).or_default();
@@ -447,7 +516,7 @@ impl Baselines {
             outbound,
         };
 
-        let mut peer = self.strings.id(&network_of(remote));
+        let mut peer = self.network_sym(remote);
         let count_key = (account, endpoint, day);
         let mut folded = false;
         let key = FlowKey { account, endpoint, day, peer };
@@ -601,7 +670,7 @@ impl Baselines {
         keys.sort_by_key(|k| (k.bucket, k.day, k.principal, k.network));
         let mut last: Option<(Sym, i64)> = None;
         // Bucket-wide bytes per (bucket, day, hour), for the peaks.
-        let mut hourly: HashMap<(Sym, i64, u8), [u64; 3]> = HashMap::new();
+        let mut hourly: HashMap<(Sym, i64, u8), [u64; 3]> = HashMap::default();
         for k in keys {
             let g = &self.bucket_groups[k];
             let p = b.buckets.entry(name(k.bucket)).or_default();

@@ -8,7 +8,8 @@
 //! sensitivity) and rises by half a point per unusual feature beyond two (rarity), staying in
 //! the type's band; a thin baseline (under a week of activity) lowers it by half a point.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -407,7 +408,7 @@ fn score_principals(b: &Baselines, out: &mut Scored) {
 
 fn score_logins(b: &Baselines, out: &mut Scored) {
     let name = |s: Sym| b.strings.name(s);
-    let mut by_principal: HashMap<(Sym, Sym), Vec<&super::Login>> = HashMap::new();
+    let mut by_principal: HashMap<(Sym, Sym), Vec<&super::Login>> = HashMap::default();
     for l in &b.logins {
         by_principal.entry((l.account, l.principal)).or_default().push(l);
     }
@@ -684,7 +685,7 @@ fn typical_peer_peak(peers: &Counts) -> u64 {
 
 fn score_flows(b: &Baselines, out: &mut Scored) {
     let name = |s: Sym| b.strings.name(s);
-    let mut typical: HashMap<(Sym, Sym), u64> = HashMap::new();
+    let mut typical: HashMap<(Sym, Sym), u64> = HashMap::default();
     for (k, g) in &b.flow_groups {
         let Some(st) = b.accounts.get(&k.account) else { continue };
         if k.day < st.analysed_from || g.folded {

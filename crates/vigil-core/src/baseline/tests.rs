@@ -296,3 +296,16 @@ fn benign_worlds_of_every_length_stay_silent() {
     }
     eprintln!("benign worlds (days, anomaly findings over 3 seeds): {by_length:?}");
 }
+
+#[test]
+fn cached_network_text_is_network_of() {
+    let mut b = Baselines::default();
+    for a in
+        ["0.0.0.0", "9.99.100.255", "198.51.100.77", "255.255.255.255", "10.0.7.1", "2001:db8:1:2::9", "::1"]
+    {
+        let ip: IpAddr = a.parse().unwrap();
+        let sym = b.network_sym(ip);
+        assert_eq!(b.strings.name(sym), network_of(ip), "{a}");
+        assert_eq!(b.network_sym(ip), sym, "{a}: cached");
+    }
+}

@@ -19,7 +19,7 @@
 //!
 //! State is small: one entry per instance and per interface seen, a handful of addresses each.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::Value;
@@ -138,11 +138,16 @@ impl Inventory {
     /// The resource a flow record is about: the record's `instance-id`, else the instance
     /// behind its interface, else the interface itself.
     pub fn resource_for_flow(&self, f: &FlowRecord) -> Option<String> {
+        self.resource_for_flow_ref(f).map(str::to_string)
+    }
+
+    /// [`Inventory::resource_for_flow`], borrowed: per-record callers need not allocate.
+    pub fn resource_for_flow_ref<'a>(&'a self, f: &'a FlowRecord) -> Option<&'a str> {
         if let Some(i) = &f.instance_id {
-            return Some(i.clone());
+            return Some(i);
         }
         let eni = f.interface_id.as_deref()?;
-        Some(self.instance_for_interface(eni).unwrap_or(eni).to_string())
+        Some(self.instance_for_interface(eni).unwrap_or(eni))
     }
 
     /// The instance a DNS query came from: `srcids.instance`, else the owner of the source
@@ -242,7 +247,11 @@ impl Inventory {
         if eni_id.is_empty() {
             return;
         }
-        let eni = self.interfaces.entry(eni_id.to_string()).or_default();
+        // Looked up before inserting: the id is allocated only for a new interface, not per record.
+        if !self.interfaces.contains_key(eni_id) {
+            self.interfaces.insert(eni_id.to_string(), InterfaceInfo::default());
+        }
+        let Some(eni) = self.interfaces.get_mut(eni_id) else { return };
         if let Some(inst) = &f.instance_id {
             if eni.instance_id.is_none() {
                 eni.instance_id = Some(inst.clone());

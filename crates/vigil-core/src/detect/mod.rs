@@ -11,8 +11,10 @@ pub mod inventory;
 pub mod network;
 pub mod registry;
 
-use crate::event::Event;
+use crate::event::{Event, FlowRecord, SourceRef};
 use crate::findings::{Finding, FindingSink};
+use crate::net::flow::{orient, Oriented};
+use crate::time::Millis;
 
 /// What detectors may consult besides the event itself. Filled before the run starts
 /// (reference data, user lists, options) and while it runs (what CloudTrail tells about
@@ -26,9 +28,22 @@ pub struct Context {
     pub baseline: crate::baseline::Baselines,
     /// Threat intelligence: bundled feeds and user threat/trusted lists. Empty by default.
     pub intel: crate::intel::Intel,
+    /// The orientation of the flow record being observed, worked out once by the engine: every
+    /// network and intel detector needs it, and orienting looks up the inventory several times.
+    /// Keyed by the record's source and start so that a stale value is never used.
+    current_flow: Option<(SourceRef, Millis, Option<Oriented>)>,
 }
 
 impl Context {
+    /// The flow record oriented from its interface's point of view (see [`orient`]); the
+    /// engine's cached result when `f` is the record being observed.
+    pub fn orient(&self, f: &FlowRecord) -> Option<Oriented> {
+        match self.current_flow {
+            Some((src, start, o)) if src == f.src && start == f.start => o,
+            _ => orient(f, &self.inventory),
+        }
+    }
+
     /// A context with the bundled threat intelligence loaded (user lists can be added with
     /// `ctx.intel.load_user_list`).
     pub fn with_bundled_intel() -> Self {
@@ -82,6 +97,10 @@ impl Engine {
     pub fn observe(&mut self, event: &Event) {
         self.events_seen += 1;
         self.context.inventory.observe(event);
+        self.context.current_flow = match event {
+            Event::Flow(f) => Some((f.src, f.start, orient(f, &self.context.inventory))),
+            _ => None,
+        };
         self.context.baseline.observe(event);
         for d in &mut self.detectors {
             d.observe(event, &self.context, &mut self.sink);

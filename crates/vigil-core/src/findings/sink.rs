@@ -7,7 +7,8 @@
 //! merge rule below (min/max times, max severity, the descriptive fields of the earliest report,
 //! the smallest evidence refs) is order-independent for the same reason.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 

@@ -190,87 +190,79 @@ impl std::fmt::Display for RecordError {
 /// Parses one CloudTrail record's JSON text.
 pub fn parse_record(json: &str, src: SourceRef) -> Result<ApiCall, RecordError> {
     let raw: RawRecord<'_> = serde_json::from_str(json).map_err(|e| RecordError::Malformed(e.to_string()))?;
-    from_raw(raw, src)
+    from_raw(raw, src).map(|a| *a)
 }
 
 /// [`parse_record`] over bytes (UTF-8 is checked string by string while parsing).
-pub(crate) fn parse_record_bytes(json: &[u8], src: SourceRef) -> Result<ApiCall, RecordError> {
+pub(crate) fn parse_record_bytes(json: &[u8], src: SourceRef) -> Result<Box<ApiCall>, RecordError> {
     let raw: RawRecord<'_> =
         serde_json::from_slice(json).map_err(|e| RecordError::Malformed(e.to_string()))?;
     from_raw(raw, src)
 }
 
 /// Normalises a deserialised record.
-pub(crate) fn from_raw(raw: RawRecord<'_>, src: SourceRef) -> Result<ApiCall, RecordError> {
+///
+/// The call is filled in place on the heap: an `ApiCall` is most of a kilobyte, and building it
+/// on the stack and then boxing it costs more copying than the record's own text.
+pub(crate) fn from_raw(raw: RawRecord<'_>, src: SourceRef) -> Result<Box<ApiCall>, RecordError> {
     let time_text = raw.event_time.ok_or(RecordError::NotARecord("eventTime"))?;
     let time = parse_iso8601(&time_text).ok_or_else(|| RecordError::BadTime(time_text.to_string()))?;
     let event_name = own(raw.event_name).ok_or(RecordError::NotARecord("eventName"))?;
     let event_source = own(raw.event_source).ok_or(RecordError::NotARecord("eventSource"))?;
 
-    let identity = raw.user_identity.map(identity_from).unwrap_or_default();
-    let source_ip = own_or_empty(raw.source_ip_address);
-    let source_addr = source_ip.parse().ok();
-    let category = match raw.event_category.as_deref() {
+    let mut api = Box::<ApiCall>::default();
+    let a = &mut *api;
+    a.src = src;
+    a.time = time;
+    if let Some(identity) = raw.user_identity {
+        fill_identity(&mut a.identity, identity);
+    }
+    a.source_ip = own_or_empty(raw.source_ip_address);
+    a.source_addr = a.source_ip.parse().ok();
+    a.category = match raw.event_category.as_deref() {
         Some("Data") => EventCategory::Data,
         Some("Insight") => EventCategory::Insight,
         Some("NetworkActivity") => EventCategory::NetworkActivity,
         _ => EventCategory::Management,
     };
-    let resources: Vec<ResourceRef> = raw
-        .resources
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| ResourceRef { arn: own(r.arn), kind: own(r.kind), account_id: own(r.account_id) })
-        .collect();
-
-    let s3 = if event_source == "s3.amazonaws.com" {
-        s3_access(raw.request_parameters, raw.additional_event_data, &resources)
-    } else {
-        None
-    };
-    let account_id =
-        own(raw.recipient_account_id).or_else(|| identity.account_id.clone()).unwrap_or_default();
-
-    Ok(ApiCall {
-        src,
-        time,
-        event_id: own_or_empty(raw.event_id),
-        event_source,
-        event_name,
-        event_type: own_or_empty(raw.event_type),
-        category,
-        region: own_or_empty(raw.aws_region),
-        source_ip,
-        source_addr,
-        user_agent: own_or_empty(raw.user_agent),
-        error_code: own(raw.error_code),
-        error_message: own(raw.error_message),
-        read_only: flag(raw.read_only),
-        account_id,
-        vpc_endpoint_id: own(raw.vpc_endpoint_id),
-        vpc_endpoint_account_id: own(raw.vpc_endpoint_account_id),
-        identity,
-        request_parameters: raw.request_parameters.filter(|r| r.get() != "null").map(|r| r.to_owned()),
-        response_elements: raw.response_elements.filter(|r| r.get() != "null").map(|r| r.to_owned()),
-        additional_event_data: raw.additional_event_data.filter(|r| r.get() != "null").map(|r| r.to_owned()),
-        resources,
-        s3,
-    })
+    if let Some(resources) = raw.resources {
+        a.resources = resources
+            .into_iter()
+            .map(|r| ResourceRef { arn: own(r.arn), kind: own(r.kind), account_id: own(r.account_id) })
+            .collect();
+    }
+    if event_source == "s3.amazonaws.com" {
+        a.s3 = s3_access(raw.request_parameters, raw.additional_event_data, &a.resources);
+    }
+    a.account_id =
+        own(raw.recipient_account_id).or_else(|| a.identity.account_id.clone()).unwrap_or_default();
+    a.event_id = own_or_empty(raw.event_id);
+    a.event_source = event_source;
+    a.event_name = event_name;
+    a.event_type = own_or_empty(raw.event_type);
+    a.region = own_or_empty(raw.aws_region);
+    a.user_agent = own_or_empty(raw.user_agent);
+    a.error_code = own(raw.error_code);
+    a.error_message = own(raw.error_message);
+    a.read_only = flag(raw.read_only);
+    a.vpc_endpoint_id = own(raw.vpc_endpoint_id);
+    a.vpc_endpoint_account_id = own(raw.vpc_endpoint_account_id);
+    a.request_parameters = raw.request_parameters.filter(|r| r.get() != "null").map(|r| r.to_owned());
+    a.response_elements = raw.response_elements.filter(|r| r.get() != "null").map(|r| r.to_owned());
+    a.additional_event_data = raw.additional_event_data.filter(|r| r.get() != "null").map(|r| r.to_owned());
+    Ok(api)
 }
 
-fn identity_from(raw: RawIdentity<'_>) -> Identity {
-    let mut id = Identity {
-        kind: IdentityType::parse(raw.kind.as_deref().unwrap_or("")),
-        principal_id: own(raw.principal_id),
-        arn: own(raw.arn),
-        account_id: own(raw.account_id),
-        access_key_id: own(raw.access_key_id),
-        user_name: own(raw.user_name),
-        invoked_by: own(raw.invoked_by),
-        source_identity: own(raw.source_identity),
-        on_behalf_of_user_id: raw.on_behalf_of.and_then(|o| own(o.user_id)),
-        ..Identity::default()
-    };
+fn fill_identity(id: &mut Identity, raw: RawIdentity<'_>) {
+    id.kind = IdentityType::parse(raw.kind.as_deref().unwrap_or(""));
+    id.principal_id = own(raw.principal_id);
+    id.arn = own(raw.arn);
+    id.account_id = own(raw.account_id);
+    id.access_key_id = own(raw.access_key_id);
+    id.user_name = own(raw.user_name);
+    id.invoked_by = own(raw.invoked_by);
+    id.source_identity = own(raw.source_identity);
+    id.on_behalf_of_user_id = raw.on_behalf_of.and_then(|o| own(o.user_id));
     if let Some(ctx) = raw.session_context {
         id.session_issuer = ctx.session_issuer.map(|i| SessionIssuer {
             kind: own(i.kind),
@@ -293,7 +285,6 @@ fn identity_from(raw: RawIdentity<'_>) -> Identity {
             id.source_identity = own(ctx.source_identity);
         }
     }
-    id
 }
 
 fn s3_access(

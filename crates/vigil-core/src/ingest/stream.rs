@@ -613,7 +613,7 @@ impl TextIngest {
         self.account.count_error(loc, message);
     }
 
-    fn emit_api(&mut self, api: ApiCall, sink: &mut dyn FnMut(Event)) {
+    fn emit_api(&mut self, api: Box<ApiCall>, sink: &mut dyn FnMut(Event)) {
         // S3 event notifications look like CloudTrail records (`Records`, `eventTime`,
         // `eventName`) but their `eventSource` is `aws:s3`: they are not logs.
         if api.event_source.starts_with("aws:") {
@@ -623,7 +623,7 @@ impl TextIngest {
         self.sticky = Some(Kind::CloudTrail);
         self.events_by_kind[0] += 1;
         self.account.count_event();
-        sink(Event::Api(Box::new(api)));
+        sink(Event::Api(api));
     }
 
     fn emit_dns(&mut self, q: crate::event::DnsQuery, sink: &mut dyn FnMut(Event)) {
@@ -988,52 +988,55 @@ impl TextIngest {
         let more_may_come = !eof && self.utf8_valid == buf.len();
         match self.sticky {
             Some(Kind::CloudTrail) => {
-                let mut de = serde_json::Deserializer::from_str(rest).into_iter::<RawRecord<'_>>();
-                match de
-                    .next()
-                    .unwrap_or_else(|| RawRecord::deserialize(&mut serde_json::Deserializer::from_str("")))
-                {
-                    Ok(raw) => {
-                        let end = start + de.byte_offset();
-                        self.pos = end;
-                        match cloudtrail::from_raw(raw, src) {
-                            Ok(api) => self.emit_api(api, sink),
-                            Err(RecordError::NotARecord(_)) => {
-                                let at = At::RecordLine(self.line_number_at(buf, start));
-                                self.classify(&buf[start..end], at, 0, sink)
-                            }
-                            Err(e) => self.error(buf, At::Byte(start), e.to_string()),
-                        }
-                        Fast::Done
+                self.fast_parse(buf, start, rest, more_may_come, sink, |raw: RawRecord<'_>| {
+                    match cloudtrail::from_raw(raw, src) {
+                        Ok(api) => Parsed::Api(api),
+                        Err(RecordError::NotARecord(_)) => Parsed::NotARecord,
+                        Err(e) => Parsed::Error(e.to_string()),
                     }
-                    Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
-                    Err(_) => Fast::Slow,
-                }
+                })
             }
-            Some(Kind::Dns) => {
-                let mut de = serde_json::Deserializer::from_str(rest).into_iter::<RawQuery<'_>>();
-                match de
-                    .next()
-                    .unwrap_or_else(|| RawQuery::deserialize(&mut serde_json::Deserializer::from_str("")))
-                {
-                    Ok(raw) => {
-                        let end = start + de.byte_offset();
-                        self.pos = end;
-                        match route53::from_raw(raw, src) {
-                            Ok(q) => self.emit_dns(q, sink),
-                            Err(QueryError::NotARecord(_)) => {
-                                let at = At::RecordLine(self.line_number_at(buf, start));
-                                self.classify(&buf[start..end], at, 0, sink)
-                            }
-                            Err(e) => self.error(buf, At::Byte(start), e.to_string()),
-                        }
-                        Fast::Done
-                    }
-                    Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
-                    Err(_) => Fast::Slow,
+            Some(Kind::Dns) => self.fast_parse(buf, start, rest, more_may_come, sink, |raw: RawQuery<'_>| {
+                match route53::from_raw(raw, src) {
+                    Ok(q) => Parsed::Dns(q),
+                    Err(QueryError::NotARecord(_)) => Parsed::NotARecord,
+                    Err(e) => Parsed::Error(e.to_string()),
                 }
-            }
+            }),
             None => Fast::Slow,
+        }
+    }
+
+    /// Deserialises one `R` from the start of `rest` (which begins at `buf[start]`) and hands it
+    /// to `normalise`; an object that is not a record of this source is classified instead.
+    fn fast_parse<'a, R: Deserialize<'a>>(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        rest: &'a str,
+        more_may_come: bool,
+        sink: &mut dyn FnMut(Event),
+        normalise: impl FnOnce(R) -> Parsed,
+    ) -> Fast {
+        let mut de = serde_json::Deserializer::from_str(rest).into_iter::<R>();
+        let raw = de.next().unwrap_or_else(|| R::deserialize(&mut serde_json::Deserializer::from_str("")));
+        match raw {
+            Ok(raw) => {
+                let end = start + de.byte_offset();
+                self.pos = end;
+                match normalise(raw) {
+                    Parsed::Api(api) => self.emit_api(api, sink),
+                    Parsed::Dns(q) => self.emit_dns(q, sink),
+                    Parsed::NotARecord => {
+                        let at = At::RecordLine(self.line_number_at(buf, start));
+                        self.classify(&buf[start..end], at, 0, sink)
+                    }
+                    Parsed::Error(message) => self.error(buf, At::Byte(start), message),
+                }
+                Fast::Done
+            }
+            Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
+            Err(_) => Fast::Slow,
         }
     }
 
@@ -1179,7 +1182,7 @@ impl TextIngest {
             if name.as_ref() == "eventJson" {
                 if let Ok(json) = serde_json::from_str::<Cow<'_, str>>(v) {
                     let src = self.next_src();
-                    match cloudtrail::parse_record(json.trim(), src) {
+                    match cloudtrail::parse_record_bytes(json.trim().as_bytes(), src) {
                         Ok(api) => self.emit_api(api, sink),
                         Err(e) => self.error(&[], at, e.to_string()),
                     }
@@ -1205,7 +1208,7 @@ impl TextIngest {
         }
         object.push('}');
         let src = self.next_src();
-        match cloudtrail::parse_record(&object, src) {
+        match cloudtrail::parse_record_bytes(object.as_bytes(), src) {
             Ok(api) => self.emit_api(api, sink),
             Err(e) => self.error(&[], at, format!("CloudTrail Lake row: {e}")),
         }
@@ -1216,6 +1219,17 @@ enum Fast {
     Done,
     NeedMore,
     Slow,
+}
+
+/// What a record deserialised on the fast path turned out to be.
+// Lives for one call; boxing the query would cost an allocation per DNS record.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Api(Box<ApiCall>),
+    Dns(crate::event::DnsQuery),
+    /// Valid JSON, but not a record of the file's source (a notification, a wrapper…).
+    NotARecord,
+    Error(String),
 }
 
 enum Prefix {

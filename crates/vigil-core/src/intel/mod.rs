@@ -15,7 +15,7 @@ pub mod bundle;
 pub mod formats;
 pub mod table;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -334,7 +334,7 @@ impl Intel {
 
     fn rebuild(&mut self) {
         let (mut v4, mut v6, mut t4, mut t6) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut domains: HashMap<Box<str>, Vec<DomainEntry>> = HashMap::new();
+        let mut domains: HashMap<Box<str>, Vec<DomainEntry>> = HashMap::default();
         let mut trusted_domains = false;
         for (li, l) in self.lists.iter().enumerate() {
             if !l.info.enabled {

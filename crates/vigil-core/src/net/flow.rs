@@ -136,8 +136,8 @@ fn src_is_local(f: &FlowRecord, inv: &Inventory, src: IpAddr, dst: IpAddr) -> Op
             _ => {}
         }
     }
-    if let Some(me) = inv.resource_for_flow(f) {
-        let owner = |a: IpAddr| inv.instance_for_address(a) == Some(me.as_str());
+    if let Some(me) = inv.resource_for_flow_ref(f) {
+        let owner = |a: IpAddr| inv.instance_for_address(a) == Some(me);
         match (owner(src), owner(dst)) {
             (true, false) => return Some(true),
             (false, true) => return Some(false),

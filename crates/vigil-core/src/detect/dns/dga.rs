@@ -34,7 +34,8 @@
 //! Example: i-0abc queries `xjkqwpzmfhtr.com`, `qpwoeirutyzx.net`, `mnbvcxzlkjhg.org` (all
 //! NXDOMAIN) within a minute ⇒ DGADomainRequest.B.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map};
 

@@ -26,7 +26,8 @@
 //! Example: 400 queries like `mzxw6ytboi4dqmrtgq3tmnzzga2dinzw.t.example-tunnel.com` within
 //! ten minutes ⇒ DNSDataExfiltration.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde_json::json;
 

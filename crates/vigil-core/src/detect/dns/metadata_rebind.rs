@@ -21,7 +21,7 @@
 //! Example: `169.254.169.254.nip.io` → `169.254.169.254` looked up by i-0abc ⇒
 //! MetadataDNSRebind.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::json;

@@ -33,7 +33,7 @@
 //! Example: `i-0abc` → `203.0.113.9:443` where ThreatFox lists `203.0.113.9` →
 //! `Backdoor:EC2/C&CActivity.B`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use crate::detect::intel::{connection_action, describe_hit, flow_summary, threat_detail, Pending, Subject};
@@ -43,7 +43,7 @@ use crate::findings::model::ThreatIntelligenceDetail;
 use crate::findings::{Draft, FindingSink};
 use crate::intel::{Category, Hit};
 use crate::net::addr::is_public;
-use crate::net::flow::{orient, ConnDirection, Oriented};
+use crate::net::flow::{ConnDirection, Oriented};
 use crate::time::Millis;
 
 pub const CUSTOM: &str = "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom";
@@ -104,24 +104,58 @@ struct FlowSummary {
 #[derive(Default)]
 pub struct IpTraffic {
     pending: Pending,
-    subjects: HashMap<Subject, u32>,
+    /// Subjects interned by their joined ids (see [`joined_key`]), so that a record's lookup
+    /// copies no strings.
+    subjects: HashMap<Box<str>, u32>,
     subject_list: Vec<Subject>,
     /// (instance id from the DNS log, answer address) → the listed domains behind it.
     dns_links: HashMap<(String, IpAddr), Vec<DnsLink>>,
     flows: HashMap<(u32, IpAddr), FlowSummary>,
-    places: HashMap<(String, String), u32>,
+    /// (account, region) interned by their joined text.
+    places: HashMap<Box<str>, u32>,
     place_list: Vec<(String, String)>,
+    /// Reused buffer for the joined keys.
+    scratch: String,
+}
+
+/// Two optional ids as one lookup key; the separator appears in neither.
+fn joined_key(buf: &mut String, a: Option<&str>, b: Option<&str>) {
+    buf.clear();
+    if let Some(a) = a {
+        buf.push('+');
+        buf.push_str(a);
+    }
+    buf.push('\u{1f}');
+    if let Some(b) = b {
+        buf.push('+');
+        buf.push_str(b);
+    }
 }
 
 impl IpTraffic {
-    fn subject_id(&mut self, s: Subject) -> u32 {
-        if let Some(&i) = self.subjects.get(&s) {
+    fn subject_id(&mut self, f: &FlowRecord) -> u32 {
+        joined_key(&mut self.scratch, f.instance_id.as_deref(), f.interface_id.as_deref());
+        if let Some(&i) = self.subjects.get(self.scratch.as_str()) {
             return i;
         }
         let i = self.subject_list.len() as u32;
-        self.subject_list.push(s.clone());
-        self.subjects.insert(s, i);
+        self.subject_list
+            .push(Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() });
+        self.subjects.insert(self.scratch.as_str().into(), i);
         i
+    }
+
+    /// The interned (account, region) of a flow record.
+    fn place_id(&mut self, f: &FlowRecord) -> u32 {
+        let (account, region) = (f.account_id.as_deref().unwrap_or(""), f.region.as_deref().unwrap_or(""));
+        joined_key(&mut self.scratch, Some(account), Some(region));
+        if let Some(&p) = self.places.get(self.scratch.as_str()) {
+            return p;
+        }
+        let p = self.place_list.len() as u32;
+        self.place_list.push((account.to_string(), region.to_string()));
+        self.places.insert(self.scratch.as_str().into(), p);
+        p
     }
 
     fn observe_dns(&mut self, q: &crate::event::DnsQuery, ctx: &Context) {
@@ -175,14 +209,15 @@ impl IpTraffic {
     }
 
     fn observe_flow(&mut self, f: &FlowRecord, ctx: &Context) {
-        let Some(o) = orient(f, &ctx.inventory) else { return };
+        let Some(o) = ctx.orient(f) else { return };
         if !is_public(o.remote) {
             return;
         }
         let outbound =
             o.direction == ConnDirection::Outbound || (o.direction == ConnDirection::Unknown && o.egress);
-        let subject = Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() };
         if ctx.intel.is_threat_ip(o.remote) {
+            let subject =
+                Subject { instance_id: f.instance_id.clone(), interface_id: f.interface_id.clone() };
             for hit in ctx.intel.lookup_ip(o.remote) {
                 let Some((t, sev, what)) = type_for(&hit) else { continue };
                 let counts = outbound || (hit.is_custom() && f.action == FlowAction::Accept);
@@ -195,7 +230,7 @@ impl IpTraffic {
             }
         }
         if outbound {
-            let sid = self.subject_id(subject);
+            let sid = self.subject_id(f);
             let key = (sid, o.remote);
             let full = self.flows.len() >= FLOW_SUMMARY_CAP;
             match self.flows.get_mut(&key) {
@@ -205,17 +240,7 @@ impl IpTraffic {
                     s.last = s.last.max(f.start);
                 }
                 None if !full => {
-                    let place =
-                        (f.account_id.clone().unwrap_or_default(), f.region.clone().unwrap_or_default());
-                    let place = match self.places.get(&place) {
-                        Some(&p) => p,
-                        None => {
-                            let p = self.place_list.len() as u32;
-                            self.place_list.push(place.clone());
-                            self.places.insert(place, p);
-                            p
-                        }
-                    };
+                    let place = self.place_id(f);
                     self.flows.insert(
                         key,
                         FlowSummary {

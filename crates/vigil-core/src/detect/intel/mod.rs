@@ -21,7 +21,7 @@ pub mod port_probe;
 pub mod s3_caller;
 pub mod tor;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::detect::Context;
 use crate::event::SourceRef;

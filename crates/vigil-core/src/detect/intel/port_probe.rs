@@ -30,7 +30,7 @@ use crate::findings::model::{
 };
 use crate::findings::{Draft, FindingSink};
 use crate::intel::Category;
-use crate::net::flow::{orient, ConnDirection};
+use crate::net::flow::ConnDirection;
 
 pub const UNPROTECTED: &str = "Recon:EC2/PortProbeUnprotectedPort";
 pub const EMR: &str = "Recon:EC2/PortProbeEMRUnprotectedPort";
@@ -58,7 +58,7 @@ impl Detector for PortProbe {
         if f.action != FlowAction::Accept {
             return;
         }
-        let Some(o) = orient(f, &ctx.inventory) else { return };
+        let Some(o) = ctx.orient(f) else { return };
         if o.direction != ConnDirection::Inbound || !ctx.intel.is_threat_ip(o.remote) {
             return;
         }

@@ -29,7 +29,7 @@ use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
 use crate::findings::{Draft, FindingSink};
 use crate::intel::Category;
-use crate::net::flow::{orient, ConnDirection};
+use crate::net::flow::ConnDirection;
 
 pub const CLIENT: &str = "UnauthorizedAccess:EC2/TorClient";
 pub const RELAY: &str = "UnauthorizedAccess:EC2/TorRelay";
@@ -66,7 +66,7 @@ impl Detector for Tor {
 
     fn observe(&mut self, event: &Event, ctx: &Context, _sink: &mut FindingSink) {
         let Event::Flow(f) = event else { return };
-        let Some(o) = orient(f, &ctx.inventory) else { return };
+        let Some(o) = ctx.orient(f) else { return };
         if !ctx.intel.is_threat_ip(o.remote) {
             return;
         }

@@ -30,15 +30,14 @@
 //! Example: 40 connections from 198.51.100.7:4xxxx to 10.0.0.5:22 within five minutes, each
 //! 12 packets / 3 KB ⇒ SSHBruteForce, TARGET, Low.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Samples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -92,7 +91,7 @@ impl Bucket {
 
 #[derive(Default)]
 struct PairState {
-    buckets: BTreeMap<i64, Bucket>,
+    buckets: Windows<Bucket>,
     service_port: u16,
     local: Option<IpAddr>,
     span: Span,
@@ -100,12 +99,13 @@ struct PairState {
     bytes_to_server: u64,
     packets_to_client: u64,
     bytes_to_client: u64,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
-    entity: String,
+    /// Interned entity key (see [`Entities`]).
+    entity: u32,
     remote: IpAddr,
     service: usize,
     direction: ConnDirection,
@@ -114,6 +114,7 @@ struct Key {
 #[derive(Default)]
 pub struct BruteForce {
     pairs: HashMap<Key, PairState>,
+    entities: Entities,
 }
 
 fn push_port(v: &mut Vec<u16>, p: u16) {
@@ -135,7 +136,8 @@ impl Detector for BruteForce {
         }
         let (Some(port), Some(client_port)) = (v.o.service_port(), v.o.client_port()) else { return };
         let Some(service) = SERVICES.iter().position(|s| s.ports.contains(&port)) else { return };
-        let key = Key { entity: v.entity.to_string(), remote: v.o.remote, service, direction: v.o.direction };
+        let key =
+            Key { entity: self.entities.id(v.entity), remote: v.o.remote, service, direction: v.o.direction };
         let st = self.pairs.entry(key).or_default();
         st.service_port = port;
         st.local.get_or_insert(v.o.local);
@@ -150,26 +152,27 @@ impl Detector for BruteForce {
             st.bytes_to_client += f.bytes;
         }
         for b in window_buckets(f.start, WINDOW) {
-            let bucket = st.buckets.entry(b).or_default();
+            let bucket = st.buckets.slot(b);
             if f.bytes > ATTEMPT_MAX_BYTES {
                 push_port(&mut bucket.sessions, client_port);
             } else if f.packets >= ATTEMPT_MIN_PACKETS {
                 push_port(&mut bucket.attempts, client_port);
             }
         }
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         let mut keys: Vec<&Key> = self.pairs.keys().collect();
-        keys.sort_by(|a, b| (&a.entity, a.remote, a.service).cmp(&(&b.entity, b.remote, b.service)));
+        let name = |k: &Key| self.entities.name(k.entity);
+        keys.sort_by(|a, b| (name(a), a.remote, a.service).cmp(&(name(b), b.remote, b.service)));
         for key in keys {
             let st = &self.pairs[key];
             let peak = st.buckets.values().map(Bucket::count).max().unwrap_or(0);
             if peak < MIN_ATTEMPTS {
                 continue;
             }
-            let Some(resource) = resolve_entity(&ctx.inventory, &key.entity) else { continue };
+            let Some(resource) = resolve_entity(&ctx.inventory, name(key)) else { continue };
             let service = &SERVICES[key.service];
             // Total attempts over the input, counted once (the first bucketing only).
             let total: usize = st.buckets.iter().filter(|(b, _)| *b % 2 == 0).map(|(_, b)| b.count()).sum();

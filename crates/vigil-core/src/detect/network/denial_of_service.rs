@@ -28,16 +28,14 @@
 //! Example: 10.0.0.9 sends 2,000,000 64-byte SYNs to 203.0.113.10:80 in five minutes and gets
 //! 1,000 packets back ⇒ DenialOfService.Tcp.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
-    Entities, Samples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief,
+    FlowSamples, Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::Event;
@@ -125,19 +123,23 @@ struct Volume {
 
 #[derive(Default)]
 struct TargetState {
-    buckets: BTreeMap<i64, Volume>,
     total: Volume,
     received_bytes: u64,
     local: Option<IpAddr>,
     protocol: u8,
     remote_port: u16,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
 pub struct DenialOfService {
-    targets: HashMap<(u32, IpAddr, Variant), TargetState>,
+    /// (entity, target, variant) → index into `states`.
+    targets: HashMap<(u32, IpAddr, Variant), u32>,
+    states: Vec<TargetState>,
+    /// (target index, window bucket) → volume. One flat map instead of a map per target: most
+    /// targets are met only a few times, and a map of their own would be an allocation each.
+    windows: HashMap<(u32, i64), Volume>,
     entities: Entities,
     untracked_records: u64,
 }
@@ -160,13 +162,22 @@ impl Detector for DenialOfService {
         }
         let Some(variant) = Variant::of(o.protocol, o.remote_port) else { return };
         let key = (self.entities.id(v.entity), o.remote, variant);
-        if !self.targets.contains_key(&key) && self.targets.len() >= MAX_TRACKED {
-            self.untracked_records += 1;
-            return;
-        }
-        let st = self.targets.entry(key).or_default();
+        let index = match self.targets.get(&key) {
+            Some(&i) => i,
+            None if self.targets.len() >= MAX_TRACKED => {
+                self.untracked_records += 1;
+                return;
+            }
+            None => {
+                let i = self.states.len() as u32;
+                self.states.push(TargetState::default());
+                self.targets.insert(key, i);
+                i
+            }
+        };
+        let st = &mut self.states[index as usize];
         for b in window_buckets(f.start, WINDOW) {
-            let vol = st.buckets.entry(b).or_default();
+            let vol = self.windows.entry((index, b)).or_default();
             if o.egress {
                 vol.sent_packets += f.packets;
                 vol.sent_bytes += f.bytes;
@@ -181,7 +192,7 @@ impl Detector for DenialOfService {
             st.protocol = o.protocol;
             st.remote_port = o.remote_port;
             st.span.add(f);
-            st.samples.offer(f.start, f.src, || flow_summary(f));
+            st.samples.offer(f.start, f.src, || FlowBrief::of(f));
         } else {
             st.total.received_packets += f.packets;
             st.received_bytes += f.bytes;
@@ -189,18 +200,36 @@ impl Detector for DenialOfService {
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
-        for ((entity, remote, variant), st) in &self.targets {
-            let entity = self.entities.name(*entity);
-            let min = if *variant == Variant::UnusualProtocol { MIN_PACKETS_UNUSUAL } else { MIN_PACKETS };
-            let flood = |v: &Volume| {
-                v.sent_packets >= min
-                    && (v.received_packets as f64) <= MAX_RESPONSE_RATIO * v.sent_packets as f64
-                    && (*variant != Variant::Tcp
-                        || v.sent_bytes / v.sent_packets.max(1) <= TCP_FLOOD_MAX_MEAN_BYTES)
-            };
-            let Some(peak) = st.buckets.values().filter(|v| flood(v)).map(|v| v.sent_packets).max() else {
-                continue;
-            };
+        let min_packets = |variant: Variant| {
+            if variant == Variant::UnusualProtocol {
+                MIN_PACKETS_UNUSUAL
+            } else {
+                MIN_PACKETS
+            }
+        };
+        let flood = |variant: Variant, v: &Volume| {
+            v.sent_packets >= min_packets(variant)
+                && (v.received_packets as f64) <= MAX_RESPONSE_RATIO * v.sent_packets as f64
+                && (variant != Variant::Tcp
+                    || v.sent_bytes / v.sent_packets.max(1) <= TCP_FLOOD_MAX_MEAN_BYTES)
+        };
+        let mut variants = vec![Variant::Tcp; self.states.len()];
+        for (&(_, _, variant), &i) in &self.targets {
+            variants[i as usize] = variant;
+        }
+        // The busiest flooding window of each target.
+        let mut peaks: Vec<Option<u64>> = vec![None; self.states.len()];
+        for (&(i, _), v) in &self.windows {
+            if flood(variants[i as usize], v) {
+                let peak = &mut peaks[i as usize];
+                *peak = Some(peak.map_or(v.sent_packets, |p| p.max(v.sent_packets)));
+            }
+        }
+        for (&(entity, remote, variant), &i) in &self.targets {
+            let (entity, remote, variant) = (self.entities.name(entity), &remote, &variant);
+            let st = &self.states[i as usize];
+            let min = min_packets(*variant);
+            let Some(peak) = peaks[i as usize] else { continue };
             let Some(resource) = resolve_entity(&ctx.inventory, entity) else { continue };
             let conn = Connection {
                 direction: ConnDirection::Outbound,

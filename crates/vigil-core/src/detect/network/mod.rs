@@ -25,7 +25,7 @@ use crate::detect::Context;
 use crate::event::{Event, FlowAction, FlowRecord, SourceRef};
 use crate::findings::model::*;
 use crate::findings::Draft;
-use crate::net::flow::{orient, protocol_name, ConnDirection, Oriented};
+use crate::net::flow::{protocol_name, ConnDirection, Oriented};
 use crate::time::{format_iso8601, Millis};
 
 /// How many sample records each detector keeps per entity for evidence.
@@ -66,7 +66,7 @@ pub fn view<'a>(event: &'a Event, ctx: &Context) -> Option<FlowView<'a>> {
         return None;
     }
     let entity = entity_key(rec)?;
-    let o = orient(rec, &ctx.inventory)?;
+    let o = ctx.orient(rec)?;
     Some(FlowView { rec, o, entity })
 }
 
@@ -102,39 +102,124 @@ pub fn window_buckets(t: Millis, window: Millis) -> [i64; 2] {
     [t.div_euclid(window) * 2, (t + window / 2).div_euclid(window) * 2 + 1]
 }
 
+/// Per-window state of one entity or pair, in window order (what a `BTreeMap<i64, T>` gave).
+/// Most pairs are met in one or two windows, where a map node would be an allocation several
+/// times the size of the state; records mostly arrive in time order, so a new window is
+/// usually appended.
+#[derive(Clone, Debug)]
+pub struct Windows<T>(Vec<(i64, T)>);
+
+impl<T> Default for Windows<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T: Default> Windows<T> {
+    /// The state of window `id`, created empty when new.
+    pub fn slot(&mut self, id: i64) -> &mut T {
+        let pos = match self.0.last() {
+            Some((last, _)) if *last < id => self.0.len(),
+            _ => self.0.partition_point(|(w, _)| *w < id),
+        };
+        if self.0.get(pos).is_none_or(|(w, _)| *w != id) {
+            self.0.insert(pos, (id, T::default()));
+        }
+        &mut self.0[pos].1
+    }
+}
+
+impl<T> Windows<T> {
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().map(|(_, t)| t)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&i64, &T)> {
+        self.0.iter().map(|(w, t)| (w, t))
+    }
+}
+
 /// One line describing a flow record for evidence.
 pub fn flow_summary(f: &FlowRecord) -> String {
-    let addr = |a: Option<std::net::IpAddr>, p: Option<u16>| match (a, p) {
-        (Some(std::net::IpAddr::V6(a)), Some(p)) => format!("[{a}]:{p}"),
-        (Some(a), Some(p)) => format!("{a}:{p}"),
-        (Some(a), None) => a.to_string(),
-        _ => "?".to_string(),
-    };
-    format!(
-        "{} {} → {} {} {} pkts {} bytes {}{}",
-        f.interface_id.as_deref().unwrap_or("?"),
-        addr(f.srcaddr, f.srcport),
-        addr(f.dstaddr, f.dstport),
-        protocol_name(f.protocol.unwrap_or(0)),
-        f.packets,
-        f.bytes,
-        match f.action {
-            FlowAction::Accept => "ACCEPT",
-            FlowAction::Reject => "REJECT",
-            FlowAction::Unknown => "-",
-        },
-        f.flow_direction.map(|d| format!(" ({d:?})").to_lowercase()).unwrap_or_default()
-    )
+    FlowBrief::of(f).summary()
+}
+
+/// What a flow record's evidence line is made of, kept instead of the formatted line: records
+/// enter evidence samples far more often than they end up in a finding, so formatting (address
+/// to text, one allocation per piece) waits until a finding is built.
+#[derive(Clone, Debug)]
+pub struct FlowBrief {
+    interface_id: Option<Box<str>>,
+    srcaddr: Option<std::net::IpAddr>,
+    dstaddr: Option<std::net::IpAddr>,
+    srcport: Option<u16>,
+    dstport: Option<u16>,
+    protocol: u8,
+    packets: u64,
+    bytes: u64,
+    action: FlowAction,
+    flow_direction: Option<crate::event::FlowDirection>,
+}
+
+impl FlowBrief {
+    pub fn of(f: &FlowRecord) -> Self {
+        Self {
+            interface_id: f.interface_id.as_deref().map(Box::from),
+            srcaddr: f.srcaddr,
+            dstaddr: f.dstaddr,
+            srcport: f.srcport,
+            dstport: f.dstport,
+            protocol: f.protocol.unwrap_or(0),
+            packets: f.packets,
+            bytes: f.bytes,
+            action: f.action,
+            flow_direction: f.flow_direction,
+        }
+    }
+
+    /// The evidence line, e.g. `eni-0a1 10.0.0.5:22 → 45.9.9.9:40000 TCP 12 pkts 3900 bytes ACCEPT`.
+    pub fn summary(&self) -> String {
+        let addr = |a: Option<std::net::IpAddr>, p: Option<u16>| match (a, p) {
+            (Some(std::net::IpAddr::V6(a)), Some(p)) => format!("[{a}]:{p}"),
+            (Some(a), Some(p)) => format!("{a}:{p}"),
+            (Some(a), None) => a.to_string(),
+            _ => "?".to_string(),
+        };
+        format!(
+            "{} {} → {} {} {} pkts {} bytes {}{}",
+            self.interface_id.as_deref().unwrap_or("?"),
+            addr(self.srcaddr, self.srcport),
+            addr(self.dstaddr, self.dstport),
+            protocol_name(self.protocol),
+            self.packets,
+            self.bytes,
+            match self.action {
+                FlowAction::Accept => "ACCEPT",
+                FlowAction::Reject => "REJECT",
+                FlowAction::Unknown => "-",
+            },
+            self.flow_direction.map(|d| format!(" ({d:?})").to_lowercase()).unwrap_or_default()
+        )
+    }
 }
 
 /// A bounded, order-independent sample of evidence records: the earliest few by
-/// (time, file, record).
-#[derive(Clone, Debug, Default)]
-pub struct Samples(Vec<(Millis, SourceRef, String)>);
+/// (time, file, record), each with its summary (a text line, or what one is made of).
+#[derive(Clone, Debug)]
+pub struct Samples<T = String>(Vec<(Millis, SourceRef, T)>);
 
-impl Samples {
+/// Flow evidence samples, formatted when a finding is built ([`Samples::into_lines`]).
+pub type FlowSamples = Samples<FlowBrief>;
+
+impl<T> Default for Samples<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> Samples<T> {
     /// Offers a record; `summary` is only built when the record enters the sample.
-    pub fn offer(&mut self, t: Millis, src: SourceRef, summary: impl FnOnce() -> String) {
+    pub fn offer(&mut self, t: Millis, src: SourceRef, summary: impl FnOnce() -> T) {
         if self.0.len() >= SAMPLES_PER_ENTITY {
             let last = self.0.last().map(|e| (e.0, e.1));
             if last.is_some_and(|l| (t, src) >= l) {
@@ -145,18 +230,31 @@ impl Samples {
             return;
         }
         let pos = self.0.partition_point(|e| (e.0, e.1) < (t, src));
+        // Room for one at first: most entities never get a second sample.
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(1);
+        }
         self.0.insert(pos, (t, src, summary()));
         self.0.truncate(SAMPLES_PER_ENTITY);
     }
 
-    pub fn merge(&mut self, other: &Samples) {
+    pub fn into_vec(self) -> Vec<(Millis, SourceRef, T)> {
+        self.0
+    }
+}
+
+impl<T: Clone> Samples<T> {
+    pub fn merge(&mut self, other: &Samples<T>) {
         for (t, src, s) in &other.0 {
             self.offer(*t, *src, || s.clone());
         }
     }
+}
 
-    pub fn into_vec(self) -> Vec<(Millis, SourceRef, String)> {
-        self.0
+impl FlowSamples {
+    /// The samples with their evidence lines formatted.
+    pub fn into_lines(self) -> Samples<String> {
+        Samples(self.0.into_iter().map(|(t, src, b)| (t, src, b.summary())).collect())
     }
 }
 
@@ -241,7 +339,7 @@ pub fn instance_draft(
     severity: f64,
     span: Span,
     conn: &Connection,
-    samples: Samples,
+    samples: FlowSamples,
     detector: &'static str,
 ) -> Draft {
     let inv = &ctx.inventory;
@@ -253,7 +351,7 @@ pub fn instance_draft(
     d.resource = instance_resource(inv, resource_id);
     d.action = connection_action(conn);
     d.resource_role = conn.direction.resource_role();
-    d.evidence = samples.into_vec();
+    d.evidence = samples.into_lines().into_vec();
     d.actor = Some(match conn.direction {
         ConnDirection::Outbound => resource_id.to_string(),
         _ => conn.remote.map(|r| r.to_string()).unwrap_or_else(|| resource_id.to_string()),

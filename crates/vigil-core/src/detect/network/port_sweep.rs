@@ -20,16 +20,14 @@
 //! Example: 10.0.0.9 sends one SYN to port 6379 of 500 public addresses in five minutes ⇒
 //! PortSweep on port 6379.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, Samples,
-    Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -61,14 +59,14 @@ struct Bucket {
 
 #[derive(Default)]
 struct SweepState {
-    buckets: BTreeMap<i64, Bucket>,
+    buckets: Windows<Bucket>,
     local: Option<IpAddr>,
     probes: u64,
     blocked: u64,
     hosts: Vec<IpAddr>,
     latest: Option<(i64, IpAddr)>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
@@ -100,7 +98,7 @@ impl Detector for PortSweep {
         // Caps: enough probed hosts to decide, and enough session hosts to veto.
         let session_cap = MIN_HOSTS * 2;
         for b in window_buckets(f.start, WINDOW) {
-            let bucket = st.buckets.entry(b).or_default();
+            let bucket = st.buckets.slot(b);
             if probe {
                 push_host(&mut bucket.probed, v.o.remote, MIN_HOSTS * PROBE_TO_SESSION_RATIO * 2);
             } else {
@@ -119,7 +117,7 @@ impl Detector for PortSweep {
         if st.latest.is_none_or(|l| latest > l) {
             st.latest = Some(latest);
         }
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {

@@ -21,15 +21,14 @@
 //! Example: 10.0.0.9 sends single SYNs from port 40000 to ports 1–1000 of 203.0.113.8 in two
 //! minutes ⇒ Portscan.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, info, instance_draft, resolve_entity, view, window_buckets, Connection, Samples, Span,
+    info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief, FlowSamples,
+    Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -54,19 +53,20 @@ const EVIDENCE_PORTS: usize = 20;
 #[derive(Default)]
 struct PairState {
     /// Distinct probed ports per window bucket (capped at [`MIN_PORTS`]).
-    buckets: BTreeMap<i64, Vec<u16>>,
+    buckets: Windows<Vec<u16>>,
     local: Option<IpAddr>,
     protocol: u8,
     probes: u64,
     blocked: u64,
     ports: Vec<u16>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
 pub struct Portscan {
-    pairs: HashMap<(String, IpAddr), PairState>,
+    pairs: HashMap<(u32, IpAddr), PairState>,
+    entities: Entities,
 }
 
 impl Detector for Portscan {
@@ -85,14 +85,14 @@ impl Detector for Portscan {
             return;
         }
         let port = v.o.remote_port;
-        let st = self.pairs.entry((v.entity.to_string(), v.o.remote)).or_default();
+        let st = self.pairs.entry((self.entities.id(v.entity), v.o.remote)).or_default();
         st.local.get_or_insert(v.o.local);
         st.protocol = f.protocol.unwrap_or(0);
         st.probes += 1;
         st.blocked += blocked as u64;
         st.span.add(f);
         for b in window_buckets(f.start, WINDOW) {
-            let ports = st.buckets.entry(b).or_default();
+            let ports = st.buckets.slot(b);
             if ports.len() < MIN_PORTS && !ports.contains(&port) {
                 ports.push(port);
             }
@@ -100,11 +100,12 @@ impl Detector for Portscan {
         if st.ports.len() < EVIDENCE_PORTS && !st.ports.contains(&port) {
             st.ports.push(port);
         }
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         for ((entity, remote), st) in &self.pairs {
+            let entity = self.entities.name(*entity);
             let peak = st.buckets.values().map(Vec::len).max().unwrap_or(0);
             if peak < MIN_PORTS {
                 continue;

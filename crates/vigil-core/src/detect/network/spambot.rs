@@ -21,16 +21,14 @@
 //! Example: 10.0.0.9 connects to port 25 of 40 different public addresses within an hour and
 //! receives no SMTP itself ⇒ Spambot.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
 
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection,
-    Samples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, FlowBrief,
+    FlowSamples, Span, Windows,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -50,7 +48,7 @@ const EVIDENCE_HOSTS: usize = 20;
 
 #[derive(Default)]
 struct SmtpState {
-    buckets: BTreeMap<i64, Vec<IpAddr>>,
+    buckets: Windows<Vec<IpAddr>>,
     hosts: Vec<IpAddr>,
     connections: HashSet<(IpAddr, u16)>,
     bytes: u64,
@@ -59,7 +57,7 @@ struct SmtpState {
     local: Option<IpAddr>,
     last_host: Option<(i64, IpAddr)>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
@@ -95,7 +93,7 @@ impl Detector for Spambot {
         }
         let st = self.senders.entry(v.entity.to_string()).or_default();
         for b in window_buckets(f.start, WINDOW) {
-            let hosts = st.buckets.entry(b).or_default();
+            let hosts = st.buckets.slot(b);
             if hosts.len() < MIN_HOSTS && !hosts.contains(&o.remote) {
                 hosts.push(o.remote);
             }
@@ -117,7 +115,7 @@ impl Detector for Spambot {
             st.last_host = Some(latest);
         }
         st.span.add(f);
-        st.samples.offer(f.start, f.src, || flow_summary(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {

@@ -37,7 +37,8 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    flow_summary, human_bytes, info, instance_draft, resolve_entity, view, Connection, Samples, Span,
+    human_bytes, info, instance_draft, resolve_entity, view, Connection, Entities, FlowBrief, FlowSamples,
+    Span,
 };
 use crate::detect::{Context, Detector};
 use crate::event::{Event, FlowAction};
@@ -125,16 +126,18 @@ struct Use {
     bytes: u64,
     connections: HashSet<u16>,
     span: Span,
-    samples: Samples,
+    samples: FlowSamples,
 }
 
 #[derive(Default)]
 pub struct UnusualDns {
-    uses: HashMap<(String, Kind, IpAddr), Use>,
+    /// Keyed by interned entity (see [`Entities`]): no key allocated per record.
+    uses: HashMap<(u32, Kind, IpAddr), Use>,
     /// Distinct public DNS servers per entity (capped at the recursive-resolver threshold).
-    dns_servers: HashMap<String, HashSet<IpAddr>>,
+    dns_servers: HashMap<u32, HashSet<IpAddr>>,
     /// Entities answering DNS themselves.
-    dns_servers_local: HashSet<String>,
+    dns_servers_local: HashSet<u32>,
+    entities: Entities,
 }
 
 impl Detector for UnusualDns {
@@ -151,9 +154,7 @@ impl Detector for UnusualDns {
             return;
         }
         if o.direction == ConnDirection::Inbound && o.local_port == 53 {
-            if !self.dns_servers_local.contains(v.entity) {
-                self.dns_servers_local.insert(v.entity.to_string());
-            }
+            self.dns_servers_local.insert(self.entities.id(v.entity));
             return;
         }
         if o.direction != ConnDirection::Outbound || !is_public(o.remote) {
@@ -168,13 +169,14 @@ impl Detector for UnusualDns {
         if kind == Kind::Dot && f.action == FlowAction::Reject {
             return;
         }
+        let entity = self.entities.id(v.entity);
         if kind == Kind::Resolver {
-            let servers = self.dns_servers.entry(v.entity.to_string()).or_default();
+            let servers = self.dns_servers.entry(entity).or_default();
             if servers.len() < RECURSIVE_RESOLVER_MIN_SERVERS {
                 servers.insert(o.remote);
             }
         }
-        let u = self.uses.entry((v.entity.to_string(), kind, o.remote)).or_default();
+        let u = self.uses.entry((entity, kind, o.remote)).or_default();
         u.local.get_or_insert(o.local);
         u.protocol = proto;
         u.port = o.remote_port;
@@ -184,7 +186,7 @@ impl Detector for UnusualDns {
             u.connections.insert(o.local_port);
         }
         u.span.add(f);
-        u.samples.offer(f.start, f.src, || flow_summary(f));
+        u.samples.offer(f.start, f.src, || FlowBrief::of(f));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -198,7 +200,9 @@ impl Detector for UnusualDns {
                     continue;
                 }
             }
-            let Some(resource) = resolve_entity(&ctx.inventory, entity) else { continue };
+            let Some(resource) = resolve_entity(&ctx.inventory, self.entities.name(*entity)) else {
+                continue;
+            };
             let conn = Connection {
                 direction: ConnDirection::Outbound,
                 protocol: u.protocol,
