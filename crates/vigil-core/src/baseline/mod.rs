@@ -165,13 +165,15 @@ impl Who {
 pub struct ApiUse {
     pub calls: u64,
     pub errors: u64,
-    pub sample: Sample,
+    /// Boxed: uses live in per-group maps, which grow by moving their entries, and a new group
+    /// (one per principal, day, network and agent) starts with a table of a few entries.
+    pub sample: Box<Sample>,
 }
 
 impl ApiUse {
     fn add(&mut self, c: &ApiCall) {
         if self.calls == 0 || !self.sample.earlier_than(c.time, c.src) {
-            self.sample = Sample::of_call(c);
+            *self.sample = Sample::of_call(c);
         }
         self.calls += 1;
         self.errors += c.failed() as u64;

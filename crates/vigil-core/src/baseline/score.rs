@@ -383,7 +383,7 @@ fn score_principals(b: &Baselines, out: &mut Scored) {
             let n = unusual.iter().filter(|u| u.feature != "api").count() + 1;
             let only_rare = apis.iter().all(|a| a.2 == "rare");
             let sev = severity(t.default_severity(), n, p.active_days < SOLID_ACTIVE_DAYS, only_rare);
-            let mut samples: Vec<Sample> = apis.iter().map(|a| a.1.sample.clone()).collect();
+            let mut samples: Vec<Sample> = apis.iter().map(|a| Sample::clone(&a.1.sample)).collect();
             samples.sort_by_key(|s| (s.time, s.src));
             out.principals.push(PrincipalAnomaly {
                 account: name(k.account).to_string(),
@@ -622,7 +622,7 @@ fn score_buckets(b: &Baselines, out: &mut Scored) {
             let mut unusual = feats;
             unusual.extend(ctx.iter().cloned());
             let sev = severity(class.default_severity(), n, p.active_days < SOLID_ACTIVE_DAYS, false);
-            let mut samples: Vec<Sample> = ops.iter().map(|o| o.1.sample.clone()).collect();
+            let mut samples: Vec<Sample> = ops.iter().map(|o| Sample::clone(&o.1.sample)).collect();
             samples.sort_by_key(|s| (s.time, s.src));
             out.buckets.push(BucketAnomaly {
                 account: name(k.account).to_string(),

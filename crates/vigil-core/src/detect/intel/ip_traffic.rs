@@ -320,7 +320,11 @@ impl Detector for IpTraffic {
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
         // DNS → flow attribution: join resolved addresses with the flows that followed.
-        let mut flows: Vec<((u32, IpAddr), FlowSummary)> = self.flows.drain().collect();
+        // Only flows to an address some listed domain resolved to can join; picking them out
+        // first spares resolving, copying and formatting for every other flow.
+        let linked: rustc_hash::FxHashSet<IpAddr> = self.dns_links.keys().map(|(_, ip)| *ip).collect();
+        let mut flows: Vec<((u32, IpAddr), FlowSummary)> =
+            self.flows.drain().filter(|((_, ip), _)| linked.contains(ip)).collect();
         flows.sort_by_key(|a| a.0);
         for ((sid, ip), s) in flows {
             let subject = self.subject_list[sid as usize].clone();

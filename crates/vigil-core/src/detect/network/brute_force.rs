@@ -159,19 +159,19 @@ impl Detector for BruteForce {
                 push_port(&mut bucket.attempts, client_port);
             }
         }
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
-        let mut keys: Vec<&Key> = self.pairs.keys().collect();
+        // Only pairs that reach the threshold are sorted (by name, for a stable report order).
+        let peak_of = |st: &PairState| st.buckets.values().map(Bucket::count).max().unwrap_or(0);
+        let mut keys: Vec<&Key> =
+            self.pairs.iter().filter(|(_, st)| peak_of(st) >= MIN_ATTEMPTS).map(|(k, _)| k).collect();
         let name = |k: &Key| self.entities.name(k.entity);
         keys.sort_by(|a, b| (name(a), a.remote, a.service).cmp(&(name(b), b.remote, b.service)));
         for key in keys {
             let st = &self.pairs[key];
-            let peak = st.buckets.values().map(Bucket::count).max().unwrap_or(0);
-            if peak < MIN_ATTEMPTS {
-                continue;
-            }
+            let peak = peak_of(st);
             let Some(resource) = resolve_entity(&ctx.inventory, name(key)) else { continue };
             let service = &SERVICES[key.service];
             // Total attempts over the input, counted once (the first bucketing only).
@@ -194,7 +194,7 @@ impl Detector for BruteForce {
                 severity,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = total.max(1) as u64;

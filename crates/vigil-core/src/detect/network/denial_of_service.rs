@@ -192,7 +192,7 @@ impl Detector for DenialOfService {
             st.protocol = o.protocol;
             st.remote_port = o.remote_port;
             st.span.add(f);
-            st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+            st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
         } else {
             st.total.received_packets += f.packets;
             st.received_bytes += f.bytes;
@@ -247,7 +247,7 @@ impl Detector for DenialOfService {
                 SEVERITY,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = 1;

@@ -139,17 +139,13 @@ impl<T> Windows<T> {
     }
 }
 
-/// One line describing a flow record for evidence.
-pub fn flow_summary(f: &FlowRecord) -> String {
-    FlowBrief::of(f).summary()
-}
-
 /// What a flow record's evidence line is made of, kept instead of the formatted line: records
 /// enter evidence samples far more often than they end up in a finding, so formatting (address
-/// to text, one allocation per piece) waits until a finding is built.
+/// to text, one allocation per piece) waits until a finding is built. The interface id is
+/// interned in the detector's [`Entities`] rather than copied.
 #[derive(Clone, Debug)]
 pub struct FlowBrief {
-    interface_id: Option<Box<str>>,
+    interface_id: Option<u32>,
     srcaddr: Option<std::net::IpAddr>,
     dstaddr: Option<std::net::IpAddr>,
     srcport: Option<u16>,
@@ -162,9 +158,9 @@ pub struct FlowBrief {
 }
 
 impl FlowBrief {
-    pub fn of(f: &FlowRecord) -> Self {
+    pub fn of(f: &FlowRecord, names: &mut Entities) -> Self {
         Self {
-            interface_id: f.interface_id.as_deref().map(Box::from),
+            interface_id: f.interface_id.as_deref().map(|i| names.id(i)),
             srcaddr: f.srcaddr,
             dstaddr: f.dstaddr,
             srcport: f.srcport,
@@ -178,7 +174,7 @@ impl FlowBrief {
     }
 
     /// The evidence line, e.g. `eni-0a1 10.0.0.5:22 → 45.9.9.9:40000 TCP 12 pkts 3900 bytes ACCEPT`.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, names: &Entities) -> String {
         let addr = |a: Option<std::net::IpAddr>, p: Option<u16>| match (a, p) {
             (Some(std::net::IpAddr::V6(a)), Some(p)) => format!("[{a}]:{p}"),
             (Some(a), Some(p)) => format!("{a}:{p}"),
@@ -187,7 +183,7 @@ impl FlowBrief {
         };
         format!(
             "{} {} → {} {} {} pkts {} bytes {}{}",
-            self.interface_id.as_deref().unwrap_or("?"),
+            self.interface_id.map_or("?", |i| names.name(i)),
             addr(self.srcaddr, self.srcport),
             addr(self.dstaddr, self.dstport),
             protocol_name(self.protocol),
@@ -252,9 +248,10 @@ impl<T: Clone> Samples<T> {
 }
 
 impl FlowSamples {
-    /// The samples with their evidence lines formatted.
-    pub fn into_lines(self) -> Samples<String> {
-        Samples(self.0.into_iter().map(|(t, src, b)| (t, src, b.summary())).collect())
+    /// The samples with their evidence lines formatted (`names`: where the interface ids were
+    /// interned).
+    pub fn lines(&self, names: &Entities) -> Samples<String> {
+        Samples(self.0.iter().map(|(t, src, b)| (*t, *src, b.summary(names))).collect())
     }
 }
 
@@ -339,7 +336,7 @@ pub fn instance_draft(
     severity: f64,
     span: Span,
     conn: &Connection,
-    samples: FlowSamples,
+    samples: Samples<String>,
     detector: &'static str,
 ) -> Draft {
     let inv = &ctx.inventory;
@@ -351,7 +348,7 @@ pub fn instance_draft(
     d.resource = instance_resource(inv, resource_id);
     d.action = connection_action(conn);
     d.resource_role = conn.direction.resource_role();
-    d.evidence = samples.into_lines().into_vec();
+    d.evidence = samples.into_vec();
     d.actor = Some(match conn.direction {
         ConnDirection::Outbound => resource_id.to_string(),
         _ => conn.remote.map(|r| r.to_string()).unwrap_or_else(|| resource_id.to_string()),

@@ -117,7 +117,7 @@ impl Detector for PortSweep {
         if st.latest.is_none_or(|l| latest > l) {
             st.latest = Some(latest);
         }
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -146,7 +146,7 @@ impl Detector for PortSweep {
                 SEVERITY,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = st.probes;

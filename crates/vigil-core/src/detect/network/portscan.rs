@@ -100,7 +100,7 @@ impl Detector for Portscan {
         if st.ports.len() < EVIDENCE_PORTS && !st.ports.contains(&port) {
             st.ports.push(port);
         }
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -127,7 +127,7 @@ impl Detector for Portscan {
                 SEVERITY,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = st.probes;

@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use serde_json::{json, Map};
 
 use super::{
-    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, FlowBrief,
+    human_bytes, info, instance_draft, resolve_entity, view, window_buckets, Connection, Entities, FlowBrief,
     FlowSamples, Span, Windows,
 };
 use crate::detect::{Context, Detector};
@@ -63,6 +63,8 @@ struct SmtpState {
 #[derive(Default)]
 pub struct Spambot {
     senders: HashMap<String, SmtpState>,
+    /// Interface ids of evidence samples.
+    entities: Entities,
     /// Entities that receive SMTP from the internet: mail servers.
     mail_servers: HashSet<String>,
 }
@@ -91,7 +93,11 @@ impl Detector for Spambot {
         if o.direction != ConnDirection::Outbound || o.remote_port != SMTP_PORT {
             return;
         }
-        let st = self.senders.entry(v.entity.to_string()).or_default();
+        // Looked up before inserting: the key is copied once per sender, not per record.
+        if !self.senders.contains_key(v.entity) {
+            self.senders.insert(v.entity.to_string(), SmtpState::default());
+        }
+        let Some(st) = self.senders.get_mut(v.entity) else { return };
         for b in window_buckets(f.start, WINDOW) {
             let hosts = st.buckets.slot(b);
             if hosts.len() < MIN_HOSTS && !hosts.contains(&o.remote) {
@@ -115,7 +121,7 @@ impl Detector for Spambot {
             st.last_host = Some(latest);
         }
         st.span.add(f);
-        st.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        st.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -141,7 +147,7 @@ impl Detector for Spambot {
                 SEVERITY,
                 st.span,
                 &conn,
-                st.samples.clone(),
+                st.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = st.connections.len() as u64;

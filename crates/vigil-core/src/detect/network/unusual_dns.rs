@@ -97,7 +97,9 @@ pub const DOH_RESOLVERS: &[&str] = &[
 ];
 
 fn is_doh_resolver(ip: IpAddr) -> bool {
-    DOH_RESOLVERS.iter().any(|s| s.parse::<IpAddr>().ok() == Some(ip))
+    // Parsed once: this runs for every outbound HTTPS record.
+    static PARSED: std::sync::OnceLock<Vec<IpAddr>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| DOH_RESOLVERS.iter().filter_map(|s| s.parse().ok()).collect()).contains(&ip)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,7 +188,7 @@ impl Detector for UnusualDns {
             u.connections.insert(o.local_port);
         }
         u.span.add(f);
-        u.samples.offer(f.start, f.src, || FlowBrief::of(f));
+        u.samples.offer(f.start, f.src, || FlowBrief::of(f, &mut self.entities));
     }
 
     fn finish(&mut self, ctx: &Context, sink: &mut FindingSink) {
@@ -219,7 +221,7 @@ impl Detector for UnusualDns {
                 SEVERITY,
                 u.span,
                 &conn,
-                u.samples.clone(),
+                u.samples.lines(&self.entities),
                 self.name(),
             );
             d.count = u.connections.len().max(1) as u64;
@@ -264,6 +266,15 @@ impl Detector for UnusualDns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_doh_resolver_is_an_address() {
+        for a in DOH_RESOLVERS {
+            let ip: IpAddr = a.parse().unwrap_or_else(|_| panic!("{a}"));
+            assert!(is_doh_resolver(ip), "{a}");
+        }
+        assert!(!is_doh_resolver("1.1.1.4".parse().unwrap()));
+    }
     use crate::detect::network::fixtures::*;
     use crate::detect::testing::scan_events;
     use crate::event::Event;
