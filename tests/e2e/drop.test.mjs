@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
-import { gunzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync } from 'node:zlib';
 import { serveDist, launch, withPage, waitDone, rows, screenshot, ROOT } from './harness.mjs';
 
 let server, browser, tree;
@@ -80,5 +80,72 @@ test('a dropped AWSLogs tree (gz and plain, all three log types) gives the CLI\'
     await screenshot(page, 'drop-tree-summary');
     console.log(`dropped ${dropped.length} files (${relative(tmpdir(), tree)}): ${got.size} findings, ` +
       `${hits.length}/${key.expectedFindings.length} answer-key findings; ${status}`);
+  });
+});
+
+// ---- zip archives ----
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip archive (deflated entries, no zip64) of `[name, bytes]` pairs: enough for the test. */
+function zipArchive(entries) {
+  const locals = [], centrals = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const packed = deflateRawSync(data);
+    const nameBytes = Buffer.from(name);
+    const fields = (head) => {
+      head.writeUInt16LE(20, 0); head.writeUInt16LE(0, 2); head.writeUInt16LE(8, 4);
+      head.writeUInt32LE(0, 6); head.writeUInt32LE(crc32(data), 10);
+      head.writeUInt32LE(packed.length, 14); head.writeUInt32LE(data.length, 18);
+      head.writeUInt16LE(nameBytes.length, 22);
+      return head;
+    };
+    const local = Buffer.concat([Buffer.from('PK\x03\x04', 'binary'), fields(Buffer.alloc(26)), nameBytes, packed]);
+    const central = Buffer.alloc(42);
+    central.writeUInt16LE(20, 0);
+    fields(Buffer.alloc(26)).copy(central, 2);
+    central.writeUInt32LE(offset, 38);
+    centrals.push(Buffer.concat([Buffer.from('PK\x01\x02', 'binary'), central, nameBytes]));
+    locals.push(local);
+    offset += local.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(18);
+  end.writeUInt16LE(entries.length, 4); end.writeUInt16LE(entries.length, 6);
+  end.writeUInt32LE(directory.length, 8); end.writeUInt32LE(offset, 12);
+  return Buffer.concat([...locals, directory, Buffer.from('PK\x05\x06', 'binary'), end]);
+}
+
+test('a dropped .zip of an AWSLogs tree is read in place and gives the CLI\'s findings', async () => {
+  const world = mkdtempSync(join(tmpdir(), 'vigil-zip-'));
+  execFileSync(join(ROOT, 'target/debug/vigil'), ['sample', world, '--days', '3'], { stdio: 'pipe' });
+  const logs = walk(join(world, 'AWSLogs')).sort();
+  const archive = join(world, 'logs.zip');
+  writeFileSync(archive, zipArchive(logs.map(f => [relative(world, f), readFileSync(f)])));
+
+  const cli = JSON.parse(execFileSync(join(ROOT, 'target/debug/vigil'), ['scan', '--format', 'json', archive],
+    { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }).toString());
+  const want = new Set(cli.Findings.map(f => `${f.Type} @ ${resourceId(f)}`));
+  assert.ok(want.size >= 5, `the CLI found only ${want.size} findings in the archive`);
+
+  await withPage(browser, server.url, 'drop-zip', async page => {
+    await page.setInputFiles('[data-testid=drop-input]', [archive]);
+    await waitDone(page);
+    const got = new Set((await rows(page)).map(r => `${r.type} @ ${r.resource}`));
+    assert.deepEqual([...got].sort(), [...want].sort(), 'the console finds in the zip what the CLI finds');
+    await page.click('[data-testid=tab-summary]');
+    const summary = await page.locator('main').textContent();
+    assert.match(summary, /logs\.zip!AWSLogs\//, 'entries are named inside their archive');
+    console.log(`zip of ${logs.length} files: ${got.size} findings`);
   });
 });

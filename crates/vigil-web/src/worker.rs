@@ -1,6 +1,7 @@
 //! Runs inside the analysis Web Worker: reads dropped files in 1 MiB slices (`FileReaderSync`,
-//! so a multi-GB file never sits in memory), fetches URLs as streams, generates the sample world
-//! on request, feeds everything to vigil-core's [`Scanner`] and posts progress and the report.
+//! so a multi-GB file never sits in memory; a zip archive is read where its entries lie),
+//! fetches URLs as streams, generates the sample world on request, feeds everything to
+//! vigil-core's [`Scanner`] and posts progress and the report.
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -120,10 +121,14 @@ async fn run(message: JsValue) -> Result<(), String> {
     for (i, file) in files.iter().enumerate() {
         let path = job.paths.get(i).cloned().unwrap_or_else(|| file.name());
         run.progress.current = path.clone();
-        let id = run.scanner.begin_file(&path);
-        match read_file(&mut run, id, &reader, file) {
-            Ok(()) => run.scanner.end_file(id),
-            Err(e) => run.scanner.abort_file(id, &e),
+        if starts_like_zip(&reader, file) {
+            read_zip(&mut run, &path, &reader, file);
+        } else {
+            let id = run.scanner.begin_file(&path);
+            match read_file(&mut run, id, &reader, file) {
+                Ok(()) => run.scanner.end_file(id),
+                Err(e) => run.scanner.abort_file(id, &e),
+            }
         }
         run.progress.files_done += 1;
         run.tick(true);
@@ -165,6 +170,93 @@ fn read_file(run: &mut Run, id: FileId, reader: &FileReaderSync, file: &File) ->
         offset = end;
     }
     Ok(())
+}
+
+/// `true` when the file's first bytes are a zip archive's.
+fn starts_like_zip(reader: &FileReaderSync, file: &File) -> bool {
+    let head = file
+        .slice_with_f64_and_f64(0.0, 4.0)
+        .and_then(|slice| reader.read_as_array_buffer(&slice))
+        .map(|buf| Uint8Array::new(&buf).to_vec());
+    head.is_ok_and(|head| vigil_core::ingest::archive::is_zip(&head))
+}
+
+/// Reads a zip archive where its entries lie (its table of contents is at the end), so the
+/// archive is never held in memory whole, whatever its size.
+fn read_zip(run: &mut Run, path: &str, reader: &FileReaderSync, file: &File) {
+    let size = file.size() as u64;
+    let source = FileSource {
+        file,
+        reader,
+        pos: 0,
+        size,
+        high_water: 0,
+        progress: run.progress.clone(),
+        started: run.started,
+        last_post: run.last_post,
+    };
+    let mut buffered = std::io::BufReader::with_capacity(SLICE_BYTES as usize, source);
+    run.scanner.scan_zip(path, &mut buffered, size);
+    run.progress.bytes_done += size;
+}
+
+/// A dropped file as `Read + Seek`, read slice by slice with `FileReaderSync`. Posts progress
+/// itself while the scanner reads from it, counting each byte once however often it is reread.
+struct FileSource<'a> {
+    file: &'a File,
+    reader: &'a FileReaderSync,
+    pos: u64,
+    size: u64,
+    high_water: u64,
+    progress: Progress,
+    started: f64,
+    last_post: f64,
+}
+
+impl std::io::Read for FileSource<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let end = (self.pos + buf.len() as u64).min(self.size);
+        if end <= self.pos {
+            return Ok(0);
+        }
+        let slice = self
+            .file
+            .slice_with_f64_and_f64(self.pos as f64, end as f64)
+            .and_then(|slice| self.reader.read_as_array_buffer(&slice))
+            .map_err(|e| {
+                std::io::Error::other(format!(
+                    "the browser could not read the file at byte {}: {e:?}",
+                    self.pos
+                ))
+            })?;
+        let bytes = Uint8Array::new(&slice);
+        let n = bytes.length() as usize;
+        bytes.copy_to(&mut buf[..n]);
+        self.pos += n as u64;
+        if self.pos > self.high_water {
+            self.progress.bytes_done += self.pos - self.high_water;
+            self.high_water = self.pos;
+            let t = now();
+            if t - self.last_post >= PROGRESS_INTERVAL_MS {
+                self.progress.elapsed_ms = t - self.started;
+                self.last_post = t;
+                post(&Reply::Progress(self.progress.clone()));
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for FileSource<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.size.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = target.ok_or_else(|| std::io::Error::other("seek before the start of the file"))?;
+        Ok(self.pos)
+    }
 }
 
 /// A URL without its query string: a pre-signed URL's query holds a credential, which must not

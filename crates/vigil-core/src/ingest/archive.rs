@@ -2,10 +2,11 @@
 //! with its own account (gzip entries and any format inside are recognised as usual).
 //!
 //! Memory: a zip's table of contents is at its end, so reading needs random access.
-//! [`ingest_zip`] takes any `Read + Seek` — the CLI passes the open file, so only one entry's
-//! decompression window and one record are in memory at a time. Fed chunk by chunk instead (the
-//! browser's `File.stream()`), the [`crate::scan::Scanner`] keeps the *compressed* archive in
-//! memory, up to [`MAX_BUFFERED_ZIP_BYTES`], and then streams each entry the same way.
+//! [`ingest_zip`] takes any `Read + Seek` — the CLI passes the open file and the console a
+//! dropped `File` read slice by slice, so only one entry's decompression window and one record
+//! are in memory at a time. Fed chunk by chunk instead (a fetched URL's body), the
+//! [`crate::scan::Scanner`] keeps the *compressed* archive in memory, up to
+//! [`MAX_BUFFERED_ZIP_BYTES`], and then streams each entry the same way.
 
 use std::io::{Read, Seek};
 
