@@ -65,6 +65,17 @@ export async function open(context, url) {
   return page;
 }
 
+/** Opens the benchmark page (bench.html), recording console errors; resolves once `vigilBench` exists. */
+export async function openBench(context, url) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', e => page.errors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error') page.errors.push(m.text()); });
+  await page.goto(`${url}bench.html`);
+  await page.waitForFunction(() => typeof window.vigilBench === 'function');
+  return page;
+}
+
 /** Waits until the status says the analysis is done; returns its text. */
 export async function waitDone(page, timeout = 120_000) {
   const status = page.locator('[data-testid=analyze-status]');

@@ -181,7 +181,10 @@ pub fn app() -> Html {
         use_memo((), move |_| {
             let progress = Rc::new(std::cell::RefCell::new(crate::protocol::Progress::default()));
             AnalysisClient::new(move |reply| match reply {
-                Reply::Ready | Reply::ListLoaded(_) => {}
+                Reply::Ready
+                | Reply::ListLoaded(_)
+                | Reply::BenchPrepared { .. }
+                | Reply::BenchMeasured(_) => {}
                 Reply::Progress(p) => {
                     *progress.borrow_mut() = p.clone();
                     status.set(Status::Running(p));
@@ -221,8 +224,14 @@ pub fn app() -> Html {
             url_errors.set(Vec::new());
             notices.set(Vec::new());
             share_link.set(None);
-            status.set(Status::Running(Default::default()));
-            client.submit(&job, &files, &geo);
+            // Thousands of picked files take a while to size: read them without freezing the page.
+            status.set(Status::Collecting);
+            let (client, status, geo) = (client.clone(), status.clone(), (*geo).clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let sizes = crate::client::file_sizes(&files).await;
+                status.set(Status::Running(Default::default()));
+                client.submit(&job, &files, &sizes, &geo);
+            });
         })
     };
     let on_files = {

@@ -141,14 +141,15 @@ impl AnalysisClient {
     }
 
     /// Splits the job over the workers (whole accounts each) and sends each its share, with
-    /// the files it names (structured-cloned, not copied into memory).
-    pub fn submit(&self, job: &Job, files: &[File], geo: &[File]) {
+    /// the files it names (structured-cloned, not copied into memory). `sizes[i]` is the size
+    /// of `files[i]` ([`file_sizes`]).
+    pub fn submit(&self, job: &Job, files: &[File], sizes: &[u64], geo: &[File]) {
         let mut shares: Vec<(Job, Vec<File>)> = if job.sample {
             let n = cores().min(SAMPLE_WORKERS);
             (0..n).map(|i| (Job { sample_shard: Some((i, n)), ..job.clone() }, Vec::new())).collect()
         } else {
             let mut sized: Vec<(&str, u64)> =
-                job.paths.iter().zip(files).map(|(p, f)| (p.as_str(), f.size() as u64)).collect();
+                job.paths.iter().zip(sizes).map(|(p, &size)| (p.as_str(), size)).collect();
             let shown: Vec<String> = job.urls.iter().map(|u| crate::worker::display_url(u)).collect();
             sized.extend(shown.iter().map(|u| (u.as_str(), 0)));
             let plan = shard::plan(&sized, cores());
@@ -200,6 +201,29 @@ impl AnalysisClient {
         self.run.borrow_mut().failed = true;
         self.ensure_workers(1);
     }
+}
+
+/// Main-thread time spent on file sizes before letting the page breathe.
+const SIZE_SLICE_MS: f64 = 30.0;
+
+/// The files' sizes, read in slices of at most ~30 ms with the event loop let run in between.
+/// The first look at a picked file's size (or its structured clone) costs a synchronous round
+/// trip to the browser process (~0.2–0.3 ms): for a picked folder of thousands of files, done in
+/// one go, that froze the page for about a second. Once known, the size is cached by the
+/// browser, so posting the files to the workers afterwards is cheap.
+pub async fn file_sizes(files: &[File]) -> Vec<u64> {
+    let clock = gloo::utils::window().performance();
+    let now = || clock.as_ref().map_or_else(js_sys::Date::now, |p| p.now());
+    let mut sizes = Vec::with_capacity(files.len());
+    let mut slice_start = now();
+    for file in files {
+        if now() - slice_start > SIZE_SLICE_MS {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            slice_start = now();
+        }
+        sizes.push(file.size() as u64);
+    }
+    sizes
 }
 
 /// The workers' progress as one: amounts added, the longest elapsed time, the latest file.

@@ -3,9 +3,11 @@
 //!
 //! Layout: [`app`] holds the state and the tabs; [`view`] has one module per view; [`client`]
 //! and [`worker`] are the two ends of the analysis worker; [`storage`] keeps lists and rules in
-//! the browser; [`dropped`] walks dropped folders.
+//! the browser; [`dropped`] walks dropped folders; [`bench`] is the workers' side of the
+//! benchmark page (`bench.html`).
 
 pub mod app;
+pub mod bench;
 pub mod client;
 pub mod dropped;
 pub mod engine;

@@ -105,4 +105,36 @@ pub enum Reply {
     Notice(String),
     Done(Box<Finished>),
     Failed(String),
+    /// Benchmark page only: the input for the next runs is generated.
+    BenchPrepared {
+        format: String,
+        bytes: u64,
+        ms: f64,
+    },
+    /// Benchmark page only: one timed run over the prepared input.
+    BenchMeasured(BenchMeasure),
+}
+
+/// Page → worker, from the benchmark page (`bench.html`), sent as `{bench: <JSON of this>}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum BenchRequest {
+    /// Generate about `bytes` of one format (`cloudtrail`, `vpcflow`, `route53`) inside the
+    /// worker and keep it for the following runs.
+    Prepare { format: String, bytes: usize },
+    /// Time one run over the prepared input: parse-only, or the full scan when `scan`.
+    Run { scan: bool },
+}
+
+/// One timed benchmark run in a worker. `start`/`end` are `performance.timeOrigin + now()`
+/// (ms since the epoch, comparable between workers), so the page can time runs in parallel.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BenchMeasure {
+    pub format: String,
+    pub scan: bool,
+    pub bytes: u64,
+    pub events: u64,
+    pub findings: usize,
+    pub ms: f64,
+    pub start: f64,
+    pub end: f64,
 }

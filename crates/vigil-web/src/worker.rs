@@ -54,8 +54,12 @@ impl Run {
     }
 }
 
-/// Handles one `{job, files}` message from the page.
+/// Handles one `{job, files}` message from the page (or `{bench}` from the benchmark page).
 pub async fn handle(message: JsValue) {
+    if let Some(request) = Reflect::get(&message, &"bench".into()).ok().and_then(|v| v.as_string()) {
+        post(&crate::bench::handle(&request));
+        return;
+    }
     match run(message).await {
         Ok(()) => {}
         Err(e) => post(&Reply::Failed(e)),

@@ -21,6 +21,7 @@
 
 mod attacks;
 mod background;
+pub mod bench;
 mod ct;
 pub mod intel;
 mod net;

@@ -160,7 +160,7 @@ fn status_line(status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
             html! { <p class="status" data-testid="analyze-status">{"Ready: drop logs or try the sample data."}</p> }
         }
         Status::Collecting => {
-            html! { <p class="status" data-testid="analyze-status">{"Reading the dropped folders…"}</p> }
+            html! { <p class="status" data-testid="analyze-status">{"Reading the dropped files and folders…"}</p> }
         }
         Status::Running(p) => {
             let pct =
