@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+pub use smol_str::SmolStr;
 
 use crate::time::Millis;
 
@@ -68,33 +69,33 @@ pub enum EventCategory {
 pub struct ApiCall {
     pub src: SourceRef,
     pub time: Millis,
-    pub event_id: String,
+    pub event_id: SmolStr,
     /// e.g. `iam.amazonaws.com`
-    pub event_source: String,
+    pub event_source: SmolStr,
     /// e.g. `CreateAccessKey`
-    pub event_name: String,
+    pub event_name: SmolStr,
     /// `AwsApiCall`, `AwsConsoleSignIn`, `AwsServiceEvent`, …
-    pub event_type: String,
+    pub event_type: SmolStr,
     pub category: EventCategory,
-    pub region: String,
+    pub region: SmolStr,
     /// `sourceIPAddress` as logged: an address, or a service name such as `ec2.amazonaws.com`,
     /// or `AWS Internal`.
-    pub source_ip: String,
+    pub source_ip: SmolStr,
     /// `source_ip` when it is a valid address.
     pub source_addr: Option<IpAddr>,
-    pub user_agent: String,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    pub user_agent: SmolStr,
+    pub error_code: Option<SmolStr>,
+    pub error_message: Option<SmolStr>,
     pub read_only: Option<bool>,
     /// The account the event was delivered to (`recipientAccountId`), falling back to the
     /// identity's account.
-    pub account_id: String,
-    pub vpc_endpoint_id: Option<String>,
-    pub vpc_endpoint_account_id: Option<String>,
+    pub account_id: SmolStr,
+    pub vpc_endpoint_id: Option<SmolStr>,
+    pub vpc_endpoint_account_id: Option<SmolStr>,
     pub identity: Identity,
-    pub request_parameters: Option<Box<RawValue>>,
-    pub response_elements: Option<Box<RawValue>>,
-    pub additional_event_data: Option<Box<RawValue>>,
+    pub request_parameters: Option<RawJson>,
+    pub response_elements: Option<RawJson>,
+    pub additional_event_data: Option<RawJson>,
     /// CloudTrail's `resources` array (mostly on data events).
     pub resources: Vec<ResourceRef>,
     /// Filled for S3 calls (data and management) that name a bucket.
@@ -125,6 +126,46 @@ impl ApiCall {
     /// Parses `additionalEventData` into `T`; `None` when absent or of another shape.
     pub fn additional<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
         serde_json::from_str(self.additional_event_data.as_ref()?.get()).ok()
+    }
+}
+
+/// A JSON value kept as its text (well-formed: checked when the record was parsed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawJson(Box<str>);
+
+impl RawJson {
+    /// Takes `json` as is; it must be one well-formed JSON value (as the record parsers
+    /// guarantee). [`RawJson::parse`] checks.
+    pub(crate) fn new_unchecked(json: &str) -> Self {
+        Self(json.into())
+    }
+
+    /// Checks that `json` is one JSON value.
+    pub fn parse(json: &str) -> Option<Self> {
+        let value: &RawValue = serde_json::from_str(json).ok()?;
+        Some(Self(value.get().into()))
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Serialised as the JSON value itself, not as a string holding it.
+impl Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match RawValue::from_string(self.0.to_string()) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        Ok(Self(raw.get().into()))
     }
 }
 
@@ -188,13 +229,13 @@ impl IdentityType {
 #[serde(rename_all = "camelCase")]
 pub struct Identity {
     pub kind: IdentityType,
-    pub principal_id: Option<String>,
-    pub arn: Option<String>,
-    pub account_id: Option<String>,
-    pub access_key_id: Option<String>,
-    pub user_name: Option<String>,
+    pub principal_id: Option<SmolStr>,
+    pub arn: Option<SmolStr>,
+    pub account_id: Option<SmolStr>,
+    pub access_key_id: Option<SmolStr>,
+    pub user_name: Option<SmolStr>,
     /// `invokedBy`: the service that made the call on the principal's behalf.
-    pub invoked_by: Option<String>,
+    pub invoked_by: Option<SmolStr>,
     /// `sessionContext.sessionIssuer` for AssumedRole and FederatedUser sessions.
     pub session_issuer: Option<SessionIssuer>,
     /// `sessionContext.attributes.mfaAuthenticated`.
@@ -203,10 +244,10 @@ pub struct Identity {
     pub session_created: Option<Millis>,
     /// `sessionContext.ec2RoleDelivery` (`1.0` or `2.0`): present when the session's credentials
     /// were delivered to an EC2 instance through its metadata service.
-    pub ec2_role_delivery: Option<String>,
-    pub source_identity: Option<String>,
+    pub ec2_role_delivery: Option<SmolStr>,
+    pub source_identity: Option<SmolStr>,
     /// `onBehalfOf.userId` for IAM Identity Center users.
-    pub on_behalf_of_user_id: Option<String>,
+    pub on_behalf_of_user_id: Option<SmolStr>,
     /// `sessionContext.assumedRoot`: the session holds short-term root credentials obtained with
     /// `sts:AssumeRoot` (centralised root access), not the root user's own credentials.
     #[serde(default)]
@@ -258,28 +299,28 @@ impl Identity {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionIssuer {
-    pub kind: Option<String>,
-    pub principal_id: Option<String>,
-    pub arn: Option<String>,
-    pub account_id: Option<String>,
-    pub user_name: Option<String>,
+    pub kind: Option<SmolStr>,
+    pub principal_id: Option<SmolStr>,
+    pub arn: Option<SmolStr>,
+    pub account_id: Option<SmolStr>,
+    pub user_name: Option<SmolStr>,
 }
 
 /// One entry of CloudTrail's `resources` array.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRef {
-    pub arn: Option<String>,
-    pub kind: Option<String>,
-    pub account_id: Option<String>,
+    pub arn: Option<SmolStr>,
+    pub kind: Option<SmolStr>,
+    pub account_id: Option<SmolStr>,
 }
 
 /// What an S3 call touched.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct S3Access {
-    pub bucket: String,
-    pub key: Option<String>,
+    pub bucket: SmolStr,
+    pub key: Option<SmolStr>,
     /// `additionalEventData.bytesTransferredIn`
     pub bytes_in: u64,
     /// `additionalEventData.bytesTransferredOut`

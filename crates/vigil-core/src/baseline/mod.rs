@@ -42,7 +42,7 @@ use serde::Deserialize;
 
 use crate::detect::common::summarize;
 use crate::event::{
-    ApiCall, Event, EventCategory, FlowAction, FlowDirection, FlowRecord, IdentityType, SourceRef,
+    ApiCall, Event, EventCategory, FlowAction, FlowDirection, FlowRecord, IdentityType, SmolStr, SourceRef,
 };
 use crate::geo::{GeoDb, GeoInfo};
 use crate::time::{day_of, format_iso8601, hour_of_day, Millis, DAY};
@@ -108,13 +108,13 @@ pub struct Sample {
     pub time: Millis,
     pub src: SourceRef,
     pub summary: String,
-    pub api: String,
-    pub event_source: String,
-    pub region: String,
-    pub source_ip: String,
+    pub api: SmolStr,
+    pub event_source: SmolStr,
+    pub region: SmolStr,
+    pub source_ip: SmolStr,
     pub source_addr: Option<IpAddr>,
-    pub user_agent: String,
-    pub error_code: Option<String>,
+    pub user_agent: SmolStr,
+    pub error_code: Option<SmolStr>,
 }
 
 impl Sample {
@@ -154,8 +154,8 @@ impl Who {
         Self {
             kind: id.kind.as_str().to_string(),
             name: id.name().to_string(),
-            access_key_id: id.access_key_id.clone().unwrap_or_default(),
-            principal_id: id.principal_id.clone().unwrap_or_default(),
+            access_key_id: id.access_key_id.as_deref().unwrap_or_default().to_string(),
+            principal_id: id.principal_id.as_deref().unwrap_or_default().to_string(),
             time: c.time,
         }
     }

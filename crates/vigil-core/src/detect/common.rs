@@ -11,8 +11,8 @@ pub fn access_key_resource(call: &ApiCall) -> Resource {
     Resource {
         resource_type: "AccessKey".to_string(),
         access_key_details: Some(AccessKeyDetails {
-            access_key_id: id.access_key_id.clone().unwrap_or_default(),
-            principal_id: id.principal_id.clone().unwrap_or_default(),
+            access_key_id: id.access_key_id.as_deref().unwrap_or_default().to_string(),
+            principal_id: id.principal_id.as_deref().unwrap_or_default().to_string(),
             user_name: id.name().to_string(),
             user_type: id.kind.as_str().to_string(),
         }),
@@ -27,18 +27,18 @@ pub fn api_call_action(call: &ApiCall) -> Action {
         None if call.source_ip.ends_with(".amazonaws.com") || call.source_ip == "AWS Internal" => {
             ("AWS Service", None, None)
         }
-        None => ("Domain", None, Some(DomainDetails { domain: call.source_ip.clone() })),
+        None => ("Domain", None, Some(DomainDetails { domain: call.source_ip.to_string() })),
     };
     Action {
         action_type: "AWS_API_CALL".to_string(),
         aws_api_call_action: Some(AwsApiCallAction {
-            api: call.event_name.clone(),
+            api: call.event_name.to_string(),
             caller_type: caller_type.to_string(),
-            service_name: call.event_source.clone(),
+            service_name: call.event_source.to_string(),
             remote_ip_details,
             domain_details,
-            error_code: call.error_code.clone(),
-            user_agent: (!call.user_agent.is_empty()).then(|| call.user_agent.clone()),
+            error_code: call.error_code.as_deref().map(str::to_string),
+            user_agent: (!call.user_agent.is_empty()).then(|| call.user_agent.to_string()),
             ..AwsApiCallAction::default()
         }),
         ..Action::default()
@@ -65,8 +65,8 @@ pub fn summarize(call: &ApiCall) -> String {
 /// actor and the call itself as evidence filled in.
 pub fn api_draft(finding_type: &str, severity: f64, call: &ApiCall, detector: &'static str) -> Draft {
     let mut d = Draft::at(finding_type, severity, call.time, detector);
-    d.account_id = call.account_id.clone();
-    d.region = call.region.clone();
+    d.account_id = call.account_id.to_string();
+    d.region = call.region.to_string();
     d.resource = access_key_resource(call);
     d.action = api_call_action(call);
     d.actor = Some(match call.identity.kind {

@@ -4,16 +4,17 @@
 //! unknown fields are ignored, missing ones stay empty. The free-form parts are kept as raw JSON.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::event::{
-    ApiCall, EventCategory, Identity, IdentityType, ResourceRef, S3Access, SessionIssuer, SourceRef,
+    ApiCall, EventCategory, Identity, IdentityType, RawJson, ResourceRef, S3Access, SessionIssuer, SmolStr,
+    SourceRef,
 };
 use crate::time::parse_iso8601;
 
-use super::text::{Flag, Text};
+use super::json::{Bail, Cursor, Step};
+use super::text::{Flag, RawText, Str, Text};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawRecord<'a> {
     #[serde(borrow)]
@@ -49,16 +50,16 @@ pub(crate) struct RawRecord<'a> {
     #[serde(borrow)]
     user_identity: Option<RawIdentity<'a>>,
     #[serde(borrow)]
-    request_parameters: Option<&'a RawValue>,
+    request_parameters: Option<RawText<'a>>,
     #[serde(borrow)]
-    response_elements: Option<&'a RawValue>,
+    response_elements: Option<RawText<'a>>,
     #[serde(borrow)]
-    additional_event_data: Option<&'a RawValue>,
+    additional_event_data: Option<RawText<'a>>,
     #[serde(borrow)]
     resources: Option<Vec<RawResource<'a>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawIdentity<'a> {
     #[serde(borrow, rename = "type")]
@@ -83,7 +84,7 @@ struct RawIdentity<'a> {
     on_behalf_of: Option<RawOnBehalfOf<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawSessionContext<'a> {
     #[serde(borrow)]
@@ -97,7 +98,7 @@ struct RawSessionContext<'a> {
     assumed_root: Option<Flag>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawIssuer<'a> {
     #[serde(borrow, rename = "type")]
@@ -112,7 +113,7 @@ struct RawIssuer<'a> {
     user_name: Text<'a>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawAttributes<'a> {
     #[serde(borrow)]
@@ -120,14 +121,14 @@ struct RawAttributes<'a> {
     mfa_authenticated: Option<Flag>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawOnBehalfOf<'a> {
     #[serde(borrow)]
     user_id: Text<'a>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawResource<'a> {
     #[serde(borrow, rename = "ARN")]
@@ -154,16 +155,261 @@ struct S3Transfer {
     bytes_out: Option<f64>,
 }
 
-fn own(t: Text<'_>) -> Option<String> {
-    t.filter(|s| !s.is_empty()).map(|s| s.into_owned())
+fn own(t: Text<'_>) -> Option<SmolStr> {
+    t.filter(|s| !s.is_empty()).map(|s| SmolStr::new(&*s))
 }
 
-fn own_or_empty(t: Text<'_>) -> String {
-    t.map(|s| s.into_owned()).unwrap_or_default()
+fn own_or_empty(t: Text<'_>) -> SmolStr {
+    t.map(|s| SmolStr::new(&*s)).unwrap_or_default()
+}
+
+/// Both record readers check the value is well-formed JSON.
+fn raw_json(r: Option<RawText<'_>>) -> Option<RawJson> {
+    r.filter(|r| r.0 != "null").map(|r| RawJson::new_unchecked(r.0))
 }
 
 fn flag(v: Option<Flag>) -> Option<bool> {
     v?.0
+}
+
+/// Reads the record at the start of `text` without serde, for the hot path: the same
+/// [`RawRecord`] as serde_json would give, and the offset just past the record. `None` when the
+/// record is anything but plain (an escape in a string field, a value of an unexpected type, a
+/// repeated field, malformed or cut-short JSON): the caller then lets serde_json parse it and
+/// report what is wrong.
+pub(crate) fn read_record(text: &str) -> Option<(RawRecord<'_>, usize)> {
+    let mut c = Cursor::new(text);
+    let mut r = RawRecord::default();
+    let mut seen = Seen::default();
+    c.object(|c, key| {
+        match key {
+            "eventTime" => r.event_time = seen.text(c, 0)?,
+            "eventSource" => r.event_source = seen.text(c, 1)?,
+            "eventName" => r.event_name = seen.text(c, 2)?,
+            "eventType" => r.event_type = seen.text(c, 3)?,
+            "eventCategory" => r.event_category = seen.text(c, 4)?,
+            "eventID" => r.event_id = seen.text(c, 5)?,
+            "awsRegion" => r.aws_region = seen.text(c, 6)?,
+            "sourceIPAddress" => r.source_ip_address = seen.text(c, 7)?,
+            "userAgent" => r.user_agent = seen.text(c, 8)?,
+            "errorCode" => r.error_code = seen.text(c, 9)?,
+            "errorMessage" => r.error_message = seen.text(c, 10)?,
+            "readOnly" => r.read_only = seen.flag(c, 11)?,
+            "recipientAccountId" => r.recipient_account_id = seen.text(c, 12)?,
+            "vpcEndpointId" => r.vpc_endpoint_id = seen.text(c, 13)?,
+            "vpcEndpointAccountId" => r.vpc_endpoint_account_id = seen.text(c, 14)?,
+            "userIdentity" => {
+                seen.first(15)?;
+                r.user_identity = nullable(c, read_identity)?;
+            }
+            "requestParameters" => r.request_parameters = seen.raw(c, 16)?,
+            "responseElements" => r.response_elements = seen.raw(c, 17)?,
+            "additionalEventData" => r.additional_event_data = seen.raw(c, 18)?,
+            "resources" => {
+                seen.first(19)?;
+                r.resources = nullable(c, |c| {
+                    let mut list = Vec::new();
+                    c.array(|c| {
+                        list.push(read_resource(c)?);
+                        Ok(())
+                    })?;
+                    Ok(list)
+                })?;
+            }
+            _ => c.skip_value()?,
+        }
+        Ok(())
+    })
+    .ok()?;
+    c.at_value_end().then_some((r, c.pos()))
+}
+
+fn read_identity<'a>(c: &mut Cursor<'a>) -> Step<RawIdentity<'a>> {
+    let mut id = RawIdentity::default();
+    let mut seen = Seen::default();
+    c.object(|c, key| {
+        match key {
+            "type" => id.kind = seen.text(c, 0)?,
+            "principalId" => id.principal_id = seen.text(c, 1)?,
+            "arn" => id.arn = seen.text(c, 2)?,
+            "accountId" => id.account_id = seen.text(c, 3)?,
+            "accessKeyId" => id.access_key_id = seen.text(c, 4)?,
+            "userName" => id.user_name = seen.text(c, 5)?,
+            "invokedBy" => id.invoked_by = seen.text(c, 6)?,
+            "sourceIdentity" => id.source_identity = seen.text(c, 7)?,
+            "sessionContext" => {
+                seen.first(8)?;
+                id.session_context = nullable(c, read_session_context)?;
+            }
+            "onBehalfOf" => {
+                seen.first(9)?;
+                id.on_behalf_of = nullable(c, |c| {
+                    let mut o = RawOnBehalfOf::default();
+                    let mut seen = Seen::default();
+                    c.object(|c, key| {
+                        match key {
+                            "userId" => o.user_id = seen.text(c, 0)?,
+                            _ => c.skip_value()?,
+                        }
+                        Ok(())
+                    })?;
+                    Ok(o)
+                })?;
+            }
+            _ => c.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(id)
+}
+
+fn read_session_context<'a>(c: &mut Cursor<'a>) -> Step<RawSessionContext<'a>> {
+    let mut ctx = RawSessionContext::default();
+    let mut seen = Seen::default();
+    c.object(|c, key| {
+        match key {
+            "sessionIssuer" => {
+                seen.first(0)?;
+                ctx.session_issuer = nullable(c, |c| {
+                    let mut i = RawIssuer::default();
+                    let mut seen = Seen::default();
+                    c.object(|c, key| {
+                        match key {
+                            "type" => i.kind = seen.text(c, 0)?,
+                            "principalId" => i.principal_id = seen.text(c, 1)?,
+                            "arn" => i.arn = seen.text(c, 2)?,
+                            "accountId" => i.account_id = seen.text(c, 3)?,
+                            "userName" => i.user_name = seen.text(c, 4)?,
+                            _ => c.skip_value()?,
+                        }
+                        Ok(())
+                    })?;
+                    Ok(i)
+                })?;
+            }
+            "attributes" => {
+                seen.first(1)?;
+                ctx.attributes = nullable(c, |c| {
+                    let mut a = RawAttributes::default();
+                    let mut seen = Seen::default();
+                    c.object(|c, key| {
+                        match key {
+                            "creationDate" => a.creation_date = seen.text(c, 0)?,
+                            "mfaAuthenticated" => a.mfa_authenticated = seen.flag(c, 1)?,
+                            _ => c.skip_value()?,
+                        }
+                        Ok(())
+                    })?;
+                    Ok(a)
+                })?;
+            }
+            "ec2RoleDelivery" => ctx.ec2_role_delivery = seen.text(c, 2)?,
+            "sourceIdentity" => ctx.source_identity = seen.text(c, 3)?,
+            "assumedRoot" => ctx.assumed_root = seen.flag(c, 4)?,
+            _ => c.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(ctx)
+}
+
+fn read_resource<'a>(c: &mut Cursor<'a>) -> Step<RawResource<'a>> {
+    let mut r = RawResource::default();
+    let mut seen = Seen::default();
+    c.object(|c, key| {
+        match key {
+            "ARN" => r.arn = seen.text(c, 0)?,
+            "type" => r.kind = seen.text(c, 1)?,
+            "accountId" => r.account_id = seen.text(c, 2)?,
+            _ => c.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(r)
+}
+
+/// Which fields of an object were read: serde's derived structs reject a repeated field, so
+/// the reader steps aside for one.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    fn first(&mut self, field: u32) -> Step<()> {
+        let bit = 1 << field;
+        if self.0 & bit != 0 {
+            return Err(Bail);
+        }
+        self.0 |= bit;
+        Ok(())
+    }
+
+    fn text<'a>(&mut self, c: &mut Cursor<'a>, field: u32) -> Step<Text<'a>> {
+        self.first(field)?;
+        text_field(c)
+    }
+
+    fn flag(&mut self, c: &mut Cursor<'_>, field: u32) -> Step<Option<Flag>> {
+        self.first(field)?;
+        flag_field(c)
+    }
+
+    fn raw<'a>(&mut self, c: &mut Cursor<'a>, field: u32) -> Step<Option<RawText<'a>>> {
+        self.first(field)?;
+        raw_field(c)
+    }
+}
+
+/// A string field: a string without escapes, or `null`.
+fn text_field<'a>(c: &mut Cursor<'a>) -> Step<Text<'a>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    if c.peek() != Some(b'"') {
+        return Err(Bail);
+    }
+    c.plain_str().map(|s| Some(Str::borrowed(s)))
+}
+
+/// A [`Flag`] field: a boolean, a string (`"true"`, `"false"`, anything else unknown), a
+/// number (unknown) or `null`.
+fn flag_field(c: &mut Cursor<'_>) -> Step<Option<Flag>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    if let Some(b) = c.boolean()? {
+        return Ok(Some(Flag(Some(b))));
+    }
+    if c.skip_if_number()? {
+        return Ok(Some(Flag(None)));
+    }
+    if c.peek() != Some(b'"') {
+        return Err(Bail);
+    }
+    let s = c.plain_str()?;
+    Ok(Some(Flag(match s {
+        _ if s.eq_ignore_ascii_case("true") => Some(true),
+        _ if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })))
+}
+
+/// A free-form field, kept as text; `null` is absent.
+fn raw_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawText<'a>>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    c.raw().map(|t| Some(RawText(t)))
+}
+
+/// An object read by `read`, or `null`.
+fn nullable<'a, T>(c: &mut Cursor<'a>, read: impl FnOnce(&mut Cursor<'a>) -> Step<T>) -> Step<Option<T>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    match c.peek() {
+        Some(b'{' | b'[') => read(c).map(Some),
+        _ => Err(Bail),
+    }
 }
 
 /// Why a JSON object is not a CloudTrail record.
@@ -247,9 +493,9 @@ pub(crate) fn from_raw(raw: RawRecord<'_>, src: SourceRef) -> Result<Box<ApiCall
     a.read_only = flag(raw.read_only);
     a.vpc_endpoint_id = own(raw.vpc_endpoint_id);
     a.vpc_endpoint_account_id = own(raw.vpc_endpoint_account_id);
-    a.request_parameters = raw.request_parameters.filter(|r| r.get() != "null").map(|r| r.to_owned());
-    a.response_elements = raw.response_elements.filter(|r| r.get() != "null").map(|r| r.to_owned());
-    a.additional_event_data = raw.additional_event_data.filter(|r| r.get() != "null").map(|r| r.to_owned());
+    a.request_parameters = raw_json(raw.request_parameters);
+    a.response_elements = raw_json(raw.response_elements);
+    a.additional_event_data = raw_json(raw.additional_event_data);
     Ok(api)
 }
 
@@ -288,11 +534,11 @@ fn fill_identity(id: &mut Identity, raw: RawIdentity<'_>) {
 }
 
 fn s3_access(
-    params: Option<&RawValue>,
-    extra: Option<&RawValue>,
+    params: Option<RawText<'_>>,
+    extra: Option<RawText<'_>>,
     resources: &[ResourceRef],
 ) -> Option<S3Access> {
-    let p: Option<S3Params<'_>> = params.and_then(|p| serde_json::from_str(p.get()).ok());
+    let p: Option<S3Params<'_>> = params.and_then(|p| serde_json::from_str(p.0).ok());
     let (bucket, key) = match p {
         Some(p) => (own(p.bucket_name), own(p.key)),
         None => (None, None),
@@ -300,11 +546,11 @@ fn s3_access(
     let bucket = bucket.or_else(|| {
         resources.iter().find_map(|r| {
             (r.kind.as_deref() == Some("AWS::S3::Bucket"))
-                .then(|| r.arn.as_deref()?.strip_prefix("arn:aws:s3:::").map(str::to_string))
+                .then(|| r.arn.as_deref()?.strip_prefix("arn:aws:s3:::").map(SmolStr::new))
                 .flatten()
         })
     })?;
-    let t: Option<S3Transfer> = extra.and_then(|e| serde_json::from_str(e.get()).ok());
+    let t: Option<S3Transfer> = extra.and_then(|e| serde_json::from_str(e.0).ok());
     let (bytes_in, bytes_out) =
         t.map_or((0, 0), |t| (t.bytes_in.unwrap_or(0.0) as u64, t.bytes_out.unwrap_or(0.0) as u64));
     Some(S3Access { bucket, key, bytes_in, bytes_out })
@@ -377,5 +623,120 @@ mod tests {
             mfa_used: String,
         }
         assert_eq!(a.additional::<Mfa>().unwrap().mfa_used, "No");
+    }
+
+    // ---- the serde-free reader agrees with serde_json or steps aside ----
+
+    /// What serde_json makes of the record at the start of `text`: the normalised call (as
+    /// text, to compare) and where the record ends.
+    fn by_serde(text: &str) -> Option<(String, usize)> {
+        let mut de = serde_json::Deserializer::from_str(text).into_iter::<RawRecord<'_>>();
+        let raw = de.next()?.ok()?;
+        Some((format!("{:?}", from_raw(raw, SourceRef::default())), de.byte_offset()))
+    }
+
+    fn by_reader(text: &str) -> Option<(String, usize)> {
+        let (raw, len) = read_record(text)?;
+        Some((format!("{:?}", from_raw(raw, SourceRef::default())), len))
+    }
+
+    /// Every record of the benchmark input and of a small sample world.
+    fn corpus() -> Vec<String> {
+        #[derive(Deserialize)]
+        struct Delivery<'a> {
+            #[serde(borrow, rename = "Records")]
+            records: Vec<&'a serde_json::value::RawValue>,
+        }
+        let mut texts = vec![crate::sample::bench::BenchFormat::CloudTrail.generate(1 << 20)];
+        let opts = crate::sample::SampleOptions { days: 2, ..Default::default() };
+        for f in crate::sample::generate(&opts) {
+            if f.path.contains("/CloudTrail/") {
+                let mut text = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&f.bytes[..]), &mut text)
+                    .unwrap();
+                texts.push(text);
+            }
+        }
+        let mut records = vec![ASSUMED_ROLE_S3_GET.to_string()];
+        for text in &texts {
+            let text = std::str::from_utf8(text).unwrap();
+            for d in serde_json::Deserializer::from_str(text).into_iter::<Delivery<'_>>() {
+                records.extend(d.unwrap().records.iter().map(|r| r.get().to_string()));
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn reader_reads_plain_records_as_serde_does() {
+        let records = corpus();
+        let mut read = 0;
+        for r in &records {
+            let fast = by_reader(r);
+            read += usize::from(fast.is_some());
+            if fast.is_some() {
+                assert_eq!(fast, by_serde(r), "{r}");
+            }
+        }
+        // Escapes in the strings it reads are the only reason to step aside on these.
+        assert!(read * 100 >= records.len() * 98, "read {read} of {}", records.len());
+        let escaped =
+            r#"{"eventTime":"2024-01-01T00:00:00Z","eventSource":"s","eventName":"N","userAgent":"a\"b"}"#;
+        assert_eq!(by_reader(escaped), None);
+        assert!(by_serde(escaped).is_some());
+    }
+
+    #[test]
+    fn reader_never_accepts_what_serde_rejects_or_reads_otherwise() {
+        let records = corpus();
+        let mut rng = crate::sample::rng::Rng::new(7);
+        let alphabet = b"\"\\{}[],:0-e.+ \n\tntfaluE9\x01";
+        let (mut tried, mut read) = (0, 0);
+        for _ in 0..20_000 {
+            let mut r = rng.pick(&records).clone().into_bytes();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(r.len() as u64) as usize;
+                match rng.below(4) {
+                    0 => r.truncate(at),
+                    1 => {
+                        r.remove(at);
+                    }
+                    2 => r.insert(at, *rng.pick(alphabet)),
+                    _ => r[at] = *rng.pick(alphabet),
+                }
+                if r.is_empty() {
+                    break;
+                }
+            }
+            let Ok(text) = std::str::from_utf8(&r) else { continue };
+            tried += 1;
+            if let Some(fast) = by_reader(text) {
+                read += 1;
+                assert_eq!(Some(fast), by_serde(text), "{text}");
+            }
+        }
+        assert!(tried > 15_000 && read > 1_000, "tried {tried}, read {read}");
+    }
+
+    #[test]
+    fn reader_steps_aside_for_repeats_wrong_types_and_odd_shapes() {
+        let base = r#""eventTime":"2024-01-01T00:00:00Z","eventSource":"s","eventName":"N""#;
+        for extra in [
+            r#""eventName":"again""#,
+            r#""eventName":5"#,
+            r#""userIdentity":"Root""#,
+            r#""userIdentity":["Root"]"#,
+            r#""resources":{}"#,
+            r#""readOnly":[true]"#,
+            r#""userIdentity":{"type":"Root","type":"IAMUser"}"#,
+        ] {
+            let text = format!("{{{base},{extra}}}");
+            assert_eq!(by_reader(&text), None, "{text}");
+        }
+        let text =
+            format!(r#"{{{base},"readOnly":"TRUE","resources":null,"userIdentity":null,"x":[{{}}]}} "#);
+        assert_eq!(by_reader(&text), by_serde(&text));
+        assert!(by_reader(&text).is_some());
+        assert_eq!(by_reader(&format!("{{{base}}}x")), None);
     }
 }

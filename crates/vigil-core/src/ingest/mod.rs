@@ -10,6 +10,7 @@ pub mod account;
 pub mod archive;
 pub mod cloudtrail;
 pub mod flow;
+mod json;
 pub mod route53;
 pub mod stream;
 mod text;

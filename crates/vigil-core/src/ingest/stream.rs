@@ -988,13 +988,17 @@ impl TextIngest {
         let more_may_come = !eof && self.utf8_valid == buf.len();
         match self.sticky {
             Some(Kind::CloudTrail) => {
-                self.fast_parse(buf, start, rest, more_may_come, sink, |raw: RawRecord<'_>| {
-                    match cloudtrail::from_raw(raw, src) {
-                        Ok(api) => Parsed::Api(api),
-                        Err(RecordError::NotARecord(_)) => Parsed::NotARecord,
-                        Err(e) => Parsed::Error(e.to_string()),
-                    }
-                })
+                let normalise = |raw: RawRecord<'_>| match cloudtrail::from_raw(raw, src) {
+                    Ok(api) => Parsed::Api(api),
+                    Err(RecordError::NotARecord(_)) => Parsed::NotARecord,
+                    Err(e) => Parsed::Error(e.to_string()),
+                };
+                // The plain record, read without serde; serde_json for anything else.
+                if let Some((raw, len)) = cloudtrail::read_record(rest) {
+                    self.parsed(buf, start, start + len, normalise(raw), sink);
+                    return Fast::Done;
+                }
+                self.fast_parse(buf, start, rest, more_may_come, sink, normalise)
             }
             Some(Kind::Dns) => self.fast_parse(buf, start, rest, more_may_come, sink, |raw: RawQuery<'_>| {
                 match route53::from_raw(raw, src) {
@@ -1022,21 +1026,25 @@ impl TextIngest {
         let raw = de.next().unwrap_or_else(|| R::deserialize(&mut serde_json::Deserializer::from_str("")));
         match raw {
             Ok(raw) => {
-                let end = start + de.byte_offset();
-                self.pos = end;
-                match normalise(raw) {
-                    Parsed::Api(api) => self.emit_api(api, sink),
-                    Parsed::Dns(q) => self.emit_dns(q, sink),
-                    Parsed::NotARecord => {
-                        let at = At::RecordLine(self.line_number_at(buf, start));
-                        self.classify(&buf[start..end], at, 0, sink)
-                    }
-                    Parsed::Error(message) => self.error(buf, At::Byte(start), message),
-                }
+                self.parsed(buf, start, start + de.byte_offset(), normalise(raw), sink);
                 Fast::Done
             }
             Err(e) if e.is_eof() && more_may_come => Fast::NeedMore,
             Err(_) => Fast::Slow,
+        }
+    }
+
+    /// Takes the outcome of parsing the record at `buf[start..end]`.
+    fn parsed(&mut self, buf: &[u8], start: usize, end: usize, parsed: Parsed, sink: &mut dyn FnMut(Event)) {
+        self.pos = end;
+        match parsed {
+            Parsed::Api(api) => self.emit_api(api, sink),
+            Parsed::Dns(q) => self.emit_dns(q, sink),
+            Parsed::NotARecord => {
+                let at = At::RecordLine(self.line_number_at(buf, start));
+                self.classify(&buf[start..end], at, 0, sink)
+            }
+            Parsed::Error(message) => self.error(buf, At::Byte(start), message),
         }
     }
 

@@ -14,6 +14,10 @@ pub(crate) struct Str<'a>(Cow<'a, str>);
 pub(crate) type Text<'a> = Option<Str<'a>>;
 
 impl<'a> Str<'a> {
+    pub(crate) fn borrowed(s: &'a str) -> Self {
+        Str(Cow::Borrowed(s))
+    }
+
     pub(crate) fn into_owned(self) -> String {
         self.0.into_owned()
     }
@@ -45,6 +49,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             }
         }
         d.deserialize_str(V).map(Str)
+    }
+}
+
+/// A JSON value's text, borrowed from the input (through serde_json's `RawValue`).
+#[derive(Clone, Copy)]
+pub(crate) struct RawText<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de serde_json::value::RawValue>::deserialize(d).map(|r| RawText(r.get()))
     }
 }
 

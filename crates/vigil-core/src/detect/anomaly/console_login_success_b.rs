@@ -42,7 +42,7 @@ impl Detector for ConsoleLoginSuccessB {
             let (first, net) = &a.logins[0];
             let mut d = Draft::at(TYPE, a.severity, first.time, self.name());
             d.account_id = a.account.clone();
-            d.region = first.region.clone();
+            d.region = first.region.to_string();
             d.resource = access_key_resource(&a.who);
             d.action = api_action(first);
             d.actor = Some(a.who.name.clone());

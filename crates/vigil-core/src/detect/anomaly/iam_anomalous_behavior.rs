@@ -51,7 +51,7 @@ impl Detector for IamAnomalousBehavior {
             d.last_seen = a.last;
             d.count = a.calls;
             d.account_id = a.account.clone();
-            d.region = first.region.clone();
+            d.region = first.region.to_string();
             d.resource = access_key_resource(&a.who);
             d.action = api_action(first);
             d.actor = Some(a.who.name.clone());

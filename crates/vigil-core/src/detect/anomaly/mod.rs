@@ -55,18 +55,18 @@ pub(crate) fn api_action(s: &Sample) -> Action {
         None if s.source_ip.ends_with(".amazonaws.com") || s.source_ip == "AWS Internal" => {
             ("AWS Service", None, None)
         }
-        None => ("Domain", None, Some(DomainDetails { domain: s.source_ip.clone() })),
+        None => ("Domain", None, Some(DomainDetails { domain: s.source_ip.to_string() })),
     };
     Action {
         action_type: "AWS_API_CALL".to_string(),
         aws_api_call_action: Some(AwsApiCallAction {
-            api: s.api.clone(),
+            api: s.api.to_string(),
             caller_type: caller_type.to_string(),
-            service_name: s.event_source.clone(),
+            service_name: s.event_source.to_string(),
             remote_ip_details,
             domain_details,
-            error_code: s.error_code.clone(),
-            user_agent: (!s.user_agent.is_empty()).then(|| s.user_agent.clone()),
+            error_code: s.error_code.as_deref().map(str::to_string),
+            user_agent: (!s.user_agent.is_empty()).then(|| s.user_agent.to_string()),
             ..AwsApiCallAction::default()
         }),
         ..Action::default()

@@ -48,7 +48,7 @@ impl Detector for S3AnomalousBehavior {
             d.last_seen = a.last;
             d.count = a.calls;
             d.account_id = a.account.clone();
-            d.region = first.region.clone();
+            d.region = first.region.to_string();
             let key = access_key_resource(&a.who);
             d.resource = Resource {
                 resource_type: "S3Bucket".to_string(),

@@ -57,21 +57,21 @@ impl P {
     fn identity(&self) -> Identity {
         let mut id = Identity {
             kind: IdentityType::parse(self.kind),
-            account_id: Some(ACCOUNT.to_string()),
-            access_key_id: Some(self.key.to_string()),
+            account_id: Some(ACCOUNT.into()),
+            access_key_id: Some(self.key.into()),
             ..Identity::default()
         };
         if self.kind == "IAMUser" {
-            id.arn = Some(self.arn());
-            id.user_name = Some(self.name.to_string());
-            id.principal_id = Some(format!("AIDA{}", self.name.to_uppercase()));
+            id.arn = Some(self.arn().into());
+            id.user_name = Some(self.name.into());
+            id.principal_id = Some(format!("AIDA{}", self.name.to_uppercase()).into());
         } else {
-            id.arn = Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/{}/session", self.name));
-            id.principal_id = Some(format!("AROA{}:session", self.name.to_uppercase()));
+            id.arn = Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/{}/session", self.name).into());
+            id.principal_id = Some(format!("AROA{}:session", self.name.to_uppercase()).into());
             id.session_issuer = Some(SessionIssuer {
                 kind: Some("Role".into()),
-                principal_id: Some(format!("AROA{}", self.name.to_uppercase())),
-                arn: Some(self.arn()),
+                principal_id: Some(format!("AROA{}", self.name.to_uppercase()).into()),
+                arn: Some(self.arn().into()),
                 account_id: Some(ACCOUNT.into()),
                 user_name: Some(self.name.into()),
             });
@@ -156,17 +156,17 @@ impl World {
         ApiCall {
             src: self.next_src(),
             time: t,
-            event_id: format!("ev-{}", self.record),
-            event_source: format!("{svc}.amazonaws.com"),
-            event_name: api.to_string(),
-            event_type: "AwsApiCall".to_string(),
+            event_id: format!("ev-{}", self.record).into(),
+            event_source: format!("{svc}.amazonaws.com").into(),
+            event_name: api.into(),
+            event_type: "AwsApiCall".into(),
             category: EventCategory::Management,
-            region: region.to_string(),
-            source_ip: ip.to_string(),
+            region: region.into(),
+            source_ip: ip.into(),
             source_addr: ip.parse::<IpAddr>().ok(),
-            user_agent: ua.to_string(),
+            user_agent: ua.into(),
             read_only: Some(read),
-            account_id: ACCOUNT.to_string(),
+            account_id: ACCOUNT.into(),
             identity: p.identity(),
             ..ApiCall::default()
         }
@@ -189,13 +189,9 @@ impl World {
     pub fn console_login(&mut self, p: &P, t: Millis, ip: &str, mfa: bool) {
         let mut c = self.base_call(p, t, "signin", "ConsoleLogin", ip, BROWSER, "us-east-1");
         c.event_type = "AwsConsoleSignIn".into();
-        c.response_elements =
-            serde_json::value::RawValue::from_string(r#"{"ConsoleLogin":"Success"}"#.into()).ok();
-        c.additional_event_data = serde_json::value::RawValue::from_string(format!(
-            r#"{{"MFAUsed":"{}"}}"#,
-            if mfa { "Yes" } else { "No" }
-        ))
-        .ok();
+        c.response_elements = RawJson::parse(r#"{"ConsoleLogin":"Success"}"#);
+        c.additional_event_data =
+            RawJson::parse(&format!(r#"{{"MFAUsed":"{}"}}"#, if mfa { "Yes" } else { "No" }));
         self.events.push(Event::Api(Box::new(c)));
     }
 
@@ -217,8 +213,8 @@ impl World {
             api.starts_with("PutBucket") || api.starts_with("DeleteBucket") || api.starts_with("GetBucket");
         c.category = if bucket_level { EventCategory::Management } else { EventCategory::Data };
         c.s3 = Some(S3Access {
-            bucket: bucket.to_string(),
-            key: (!bucket_level).then(|| format!("obj/{}", self.record)),
+            bucket: bucket.into(),
+            key: (!bucket_level).then(|| format!("obj/{}", self.record).into()),
             bytes_in,
             bytes_out,
         });

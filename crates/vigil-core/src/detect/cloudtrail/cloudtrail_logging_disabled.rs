@@ -135,7 +135,7 @@ impl CloudTrailLoggingDisabled {
 
     fn bucket_call(&mut self, call: &ApiCall) {
         let Some(s3) = &call.s3 else { return };
-        let bucket = s3.bucket.clone();
+        let bucket = s3.bucket.to_string();
         let from_cloudtrail = call.identity.invoked_by.as_deref() == Some("cloudtrail.amazonaws.com")
             || call.source_ip == "cloudtrail.amazonaws.com"
             || (call.identity.kind == IdentityType::AWSService

@@ -261,7 +261,7 @@ pub const RULES: &[Rule] = &[
         documented: true,
         attempts_count: false,
         check: |call, req| {
-            let bucket = call.s3.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
+            let bucket = call.s3.as_ref().map(|s| s.bucket.to_string()).unwrap_or_default();
             let policy = get_ci(req, "bucketPolicy").or_else(|| get_ci(req, "policy"))?;
             let accounts = external_policy_accounts(policy, &call.account_id);
             let first = accounts.first().cloned()?;

@@ -153,7 +153,7 @@ impl Detector for PasswordPolicyChange {
             },
             _ => return,
         };
-        self.changes.push((call.account_id.clone(), call.time, (call.src.file, call.src.record), change));
+        self.changes.push((call.account_id.to_string(), call.time, (call.src.file, call.src.record), change));
     }
 
     fn finish(&mut self, _ctx: &Context, sink: &mut FindingSink) {

@@ -100,7 +100,7 @@ impl Detector for IamCaller {
                 what,
                 call.source_ip
             );
-            d.distinguish_by = call.source_ip.clone();
+            d.distinguish_by = call.source_ip.to_string();
             d.threat_intel = hits.iter().map(threat_detail).collect();
             d.why.push(format!(
                 "sourceIPAddress {} is on {}.",

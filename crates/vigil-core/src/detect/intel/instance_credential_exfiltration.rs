@@ -74,7 +74,7 @@ impl InstanceCredentialExfiltration {
             "Credentials of role {role} created exclusively for EC2 instance {instance} were used to call {} from {}.",
             call.event_name, call.source_ip
         );
-        d.distinguish_by = call.source_ip.clone();
+        d.distinguish_by = call.source_ip.to_string();
         d.why.push(format!(
             "The session {} holds instance-profile credentials of {instance}.",
             call.identity.principal_id.as_deref().unwrap_or("?")

@@ -1,0 +1,429 @@
+//! A strict, borrowing JSON cursor for the CloudTrail hot path.
+//!
+//! serde_json spends most of a CloudTrail parse in generic machinery: a visitor call per token,
+//! a word-at-a-time scan per string, a field lookup per key. This cursor reads the usual record
+//! directly: strings found with `memchr`, values that no field wants skipped (but still
+//! checked), keys matched by the caller. It is deliberately narrow: anything unusual — an escape
+//! in a string the caller reads, a type it does not expect, deep nesting, the end of the text —
+//! is a [`Bail`], and the caller hands the record to serde_json, which parses it again and
+//! reports problems precisely. So the cursor never needs error messages, and on any text it
+//! either agrees with serde_json or steps aside (checked by a differential test).
+
+/// The cursor stepped aside: serde_json must handle this text.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Bail;
+
+pub(crate) type Step<T> = Result<T, Bail>;
+
+/// Nesting deeper than this is left to serde_json (whose own limit is 128).
+const MAX_DEPTH: u32 = 100;
+
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self { text, pos: 0 }
+    }
+
+    /// Byte offset of the next unread byte.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    #[inline]
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, b: u8) -> Step<()> {
+        if self.peek() != Some(b) {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// A string without escapes, the cursor on its opening quote; borrowed from the text.
+    #[inline]
+    pub(crate) fn plain_str(&mut self) -> Step<&'a str> {
+        let start = self.pos + 1;
+        let end = string_stop(self.bytes(), start).ok_or(Bail)?;
+        if self.bytes()[end] != b'"' {
+            return Err(Bail);
+        }
+        self.pos = end + 1;
+        // Both ends are ASCII quotes, so the slice is on character boundaries.
+        Ok(&self.text[start..end])
+    }
+
+    /// Skips a string (escapes allowed and checked), the cursor on its opening quote.
+    fn skip_str(&mut self) -> Step<()> {
+        let b = self.bytes();
+        let mut i = self.pos + 1;
+        loop {
+            i = string_stop(b, i).ok_or(Bail)?;
+            match b[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                b'\\' => match b.get(i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => {
+                        let hex = b.get(i + 2..i + 6).ok_or(Bail)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return Err(Bail);
+                        }
+                        i += 6;
+                    }
+                    _ => return Err(Bail),
+                },
+                // A control character, which JSON strings must escape.
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    fn skip_literal(&mut self, word: &[u8]) -> Step<()> {
+        if !self.bytes()[self.pos..].starts_with(word) {
+            return Err(Bail);
+        }
+        self.pos += word.len();
+        Ok(())
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn skip_number(&mut self) -> Step<()> {
+        let b = self.bytes();
+        let mut i = self.pos;
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            if *i == from {
+                Err(Bail)
+            } else {
+                Ok(())
+            }
+        };
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => digits(&mut i)?,
+            _ => return Err(Bail),
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i)?;
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            i += 1;
+            if let Some(b'+' | b'-') = b.get(i) {
+                i += 1;
+            }
+            digits(&mut i)?;
+        }
+        self.pos = i;
+        Ok(())
+    }
+
+    /// Skips any value, checking it is well-formed JSON.
+    pub(crate) fn skip_value(&mut self) -> Step<()> {
+        self.skip_nested(0)
+    }
+
+    fn skip_nested(&mut self, depth: u32) -> Step<()> {
+        match self.peek().ok_or(Bail)? {
+            b'"' => self.skip_str(),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Bail);
+                }
+                self.object(|c, _| c.skip_nested(depth + 1))
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Bail);
+                }
+                self.array(|c| c.skip_nested(depth + 1))
+            }
+            b't' => self.skip_literal(b"true"),
+            b'f' => self.skip_literal(b"false"),
+            b'n' => self.skip_literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => Err(Bail),
+        }
+    }
+
+    /// Skips a value and returns its text.
+    pub(crate) fn raw(&mut self) -> Step<&'a str> {
+        let start = self.pos;
+        self.skip_value()?;
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// `null`, consumed, when the cursor is on it.
+    #[inline]
+    pub(crate) fn null(&mut self) -> Step<bool> {
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        self.skip_literal(b"null").map(|()| true)
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Step<Option<bool>> {
+        match self.peek() {
+            Some(b't') => self.skip_literal(b"true").map(|()| Some(true)),
+            Some(b'f') => self.skip_literal(b"false").map(|()| Some(false)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the cursor is on a number; if so it is skipped.
+    pub(crate) fn skip_if_number(&mut self) -> Step<bool> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.skip_number().map(|()| true),
+            _ => Ok(false),
+        }
+    }
+
+    /// The members of the object the cursor is on: `member` gets each key (without escapes)
+    /// with the cursor on the value, and must consume the value.
+    pub(crate) fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Step<()>) -> Step<()> {
+        self.eat(b'{')?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(Bail);
+            }
+            let key = self.plain_str()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            member(self, key)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// The elements of the array the cursor is on: `element` is called with the cursor on
+    /// each, and must consume it.
+    pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self) -> Step<()>) -> Step<()> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            element(self)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// What serde_json's stream reader accepts right after a value: the end of the text,
+    /// whitespace or a structural character.
+    pub(crate) fn at_value_end(&self) -> bool {
+        matches!(
+            self.peek(),
+            None | Some(b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'[' | b']' | b'{' | b'}' | b',' | b':')
+        )
+    }
+}
+
+/// The offset of the first byte from `i` on that ends a run of plain string content: a quote,
+/// a backslash or a control character (which JSON strings must escape). `None` at the end of
+/// the text.
+///
+/// Sixteen bytes at a time with SSE2, which every x86_64 CPU has; elsewhere (wasm) eight at a
+/// time. Strings in CloudTrail records are short, too short for `memchr`'s setup to pay off.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn string_stop(b: &[u8], mut i: usize) -> Option<usize> {
+    use std::arch::x86_64::*;
+    while let Some(chunk) = b.get(i..i + 16) {
+        // SAFETY: `chunk` holds 16 readable bytes (an unaligned load is allowed), and SSE2 is
+        // part of the x86_64 baseline.
+        let hits = unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast());
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            // Unsigned v <= 0x1f exactly when max(v, 0x1f) == 0x1f.
+            let limit = _mm_set1_epi8(0x1f);
+            let control = _mm_cmpeq_epi8(_mm_max_epu8(v, limit), limit);
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control))
+        };
+        if hits != 0 {
+            return Some(i + hits.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    string_stop_swar(b, i)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn string_stop(b: &[u8], i: usize) -> Option<usize> {
+    string_stop_swar(b, i)
+}
+
+/// [`string_stop`] eight bytes at a time in a `u64` (Mycroft's zero-byte test, as serde_json
+/// does).
+#[inline]
+fn string_stop_swar(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap());
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // Each test can also flag bytes after a true hit (a borrow), never before one: the
+        // lowest flagged byte is the first stop.
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i.min(b.len())..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(text: &str) -> Step<usize> {
+        let mut c = Cursor::new(text);
+        c.skip_value().map(|()| c.pos())
+    }
+
+    #[test]
+    fn skips_valid_values_to_their_end() {
+        for (text, end) in [
+            (r#"{"a":[1,-2.5e+3,true,false,null,"x\"\\\u00e9"],"b":{}} tail"#, 54),
+            ("[ ]", 3),
+            ("0,", 1),
+            ("-0.0e0]", 6),
+            (r#""\/\b\f\n\r\t""#, 14),
+        ] {
+            assert_eq!(skip(text), Ok(end), "{text}");
+        }
+    }
+
+    #[test]
+    fn steps_aside_for_what_json_forbids() {
+        for text in [
+            "01",
+            "-",
+            "1.",
+            "1e",
+            ".5",
+            "+1",
+            "tru",
+            "nul",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "\"\\x\"",
+            "\"\\u12g4\"",
+            "\"tab\there\"",
+            "[1 2]",
+            "\"open",
+            "{\"a\":",
+            "'s'",
+        ] {
+            let mut c = Cursor::new(text);
+            let r = c.skip_value();
+            // `01` stops after `0`: the caller then sees `1` where `,` or `}` must be.
+            let accepted_whole = r.is_ok() && c.pos() == text.len();
+            assert!(!accepted_whole, "{text:?} accepted");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_serde() {
+        let text = format!("{}{}", "[".repeat(150), "]".repeat(150));
+        assert_eq!(skip(&text), Err(Bail));
+        let text = format!("{}{}", "[".repeat(50), "]".repeat(50));
+        assert_eq!(skip(&text), Ok(100));
+    }
+
+    #[test]
+    fn string_stops_are_found_at_any_offset() {
+        for len in 0..40 {
+            for stop in [b'"', b'\\', b'\n', 0x01, 0x1f] {
+                let mut text = vec![b'a'; len];
+                // Bytes that resemble the stops' bit patterns but are plain.
+                for (k, c) in text.iter_mut().enumerate() {
+                    *c = [b'a', 0x20, 0x7f, 0xe9, b'#', b']', b'!'][k % 7];
+                }
+                text.push(stop);
+                text.extend_from_slice(b"\"x\\");
+                for find in [string_stop, string_stop_swar] {
+                    assert_eq!(find(&text, 0), Some(len), "len {len} stop {stop:#x}");
+                    assert_eq!(find(&text, len), Some(len));
+                }
+            }
+            assert_eq!(string_stop(&vec![b'z'; len], 0), None);
+            assert_eq!(string_stop_swar(&vec![b'z'; len], 0), None);
+        }
+    }
+
+    #[test]
+    fn plain_strings_borrow_and_escaped_ones_bail() {
+        let mut c = Cursor::new(r#""caf\u00e9""#);
+        assert_eq!(c.plain_str(), Err(Bail));
+        let mut c = Cursor::new("\"café\" ");
+        assert_eq!(c.plain_str(), Ok("café"));
+        assert!(c.at_value_end());
+    }
+}
