@@ -172,6 +172,30 @@ fn flag(v: Option<Flag>) -> Option<bool> {
     v?.0
 }
 
+/// Reads the object the cursor is on into `$into`: each listed key's value by its reader, other
+/// keys skipped. A listed key given twice steps aside, as serde's derived structs reject it.
+macro_rules! read_fields {
+    ($c:expr, $into:expr, { $($key:literal => $field:ident: $read:expr),+ $(,)? }) => {{
+        let mut seen = 0u32;
+        $c.object(|c, key| {
+            let mut bit = 1u32;
+            $(
+                if key == $key {
+                    if seen & bit != 0 {
+                        return Err(Bail);
+                    }
+                    seen |= bit;
+                    $into.$field = $read(c)?;
+                    return Ok(());
+                }
+                bit <<= 1;
+            )+
+            let _ = bit;
+            c.skip_value()
+        })
+    }};
+}
+
 /// Reads the record at the start of `text` without serde, for the hot path: the same
 /// [`RawRecord`] as serde_json would give, and the offset just past the record. `None` when the
 /// record is anything but plain (an escape in a string field, a value of an unexpected type, a
@@ -180,183 +204,113 @@ fn flag(v: Option<Flag>) -> Option<bool> {
 pub(crate) fn read_record(text: &str) -> Option<(RawRecord<'_>, usize)> {
     let mut c = Cursor::new(text);
     let mut r = RawRecord::default();
-    let mut seen = Seen::default();
-    c.object(|c, key| {
-        match key {
-            "eventTime" => r.event_time = seen.text(c, 0)?,
-            "eventSource" => r.event_source = seen.text(c, 1)?,
-            "eventName" => r.event_name = seen.text(c, 2)?,
-            "eventType" => r.event_type = seen.text(c, 3)?,
-            "eventCategory" => r.event_category = seen.text(c, 4)?,
-            "eventID" => r.event_id = seen.text(c, 5)?,
-            "awsRegion" => r.aws_region = seen.text(c, 6)?,
-            "sourceIPAddress" => r.source_ip_address = seen.text(c, 7)?,
-            "userAgent" => r.user_agent = seen.text(c, 8)?,
-            "errorCode" => r.error_code = seen.text(c, 9)?,
-            "errorMessage" => r.error_message = seen.text(c, 10)?,
-            "readOnly" => r.read_only = seen.flag(c, 11)?,
-            "recipientAccountId" => r.recipient_account_id = seen.text(c, 12)?,
-            "vpcEndpointId" => r.vpc_endpoint_id = seen.text(c, 13)?,
-            "vpcEndpointAccountId" => r.vpc_endpoint_account_id = seen.text(c, 14)?,
-            "userIdentity" => {
-                seen.first(15)?;
-                r.user_identity = nullable(c, read_identity)?;
-            }
-            "requestParameters" => r.request_parameters = seen.raw(c, 16)?,
-            "responseElements" => r.response_elements = seen.raw(c, 17)?,
-            "additionalEventData" => r.additional_event_data = seen.raw(c, 18)?,
-            "resources" => {
-                seen.first(19)?;
-                r.resources = nullable(c, |c| {
-                    let mut list = Vec::new();
-                    c.array(|c| {
-                        list.push(read_resource(c)?);
-                        Ok(())
-                    })?;
-                    Ok(list)
-                })?;
-            }
-            _ => c.skip_value()?,
-        }
-        Ok(())
+    read_fields!(c, r, {
+        "eventTime" => event_time: text_field,
+        "eventSource" => event_source: text_field,
+        "eventName" => event_name: text_field,
+        "eventType" => event_type: text_field,
+        "eventCategory" => event_category: text_field,
+        "eventID" => event_id: text_field,
+        "awsRegion" => aws_region: text_field,
+        "sourceIPAddress" => source_ip_address: text_field,
+        "userAgent" => user_agent: text_field,
+        "errorCode" => error_code: text_field,
+        "errorMessage" => error_message: text_field,
+        "readOnly" => read_only: flag_field,
+        "recipientAccountId" => recipient_account_id: text_field,
+        "vpcEndpointId" => vpc_endpoint_id: text_field,
+        "vpcEndpointAccountId" => vpc_endpoint_account_id: text_field,
+        "userIdentity" => user_identity: identity_field,
+        "requestParameters" => request_parameters: raw_field,
+        "responseElements" => response_elements: raw_field,
+        "additionalEventData" => additional_event_data: raw_field,
+        "resources" => resources: resources_field,
     })
     .ok()?;
     c.at_value_end().then_some((r, c.pos()))
 }
 
-fn read_identity<'a>(c: &mut Cursor<'a>) -> Step<RawIdentity<'a>> {
-    let mut id = RawIdentity::default();
-    let mut seen = Seen::default();
-    c.object(|c, key| {
-        match key {
-            "type" => id.kind = seen.text(c, 0)?,
-            "principalId" => id.principal_id = seen.text(c, 1)?,
-            "arn" => id.arn = seen.text(c, 2)?,
-            "accountId" => id.account_id = seen.text(c, 3)?,
-            "accessKeyId" => id.access_key_id = seen.text(c, 4)?,
-            "userName" => id.user_name = seen.text(c, 5)?,
-            "invokedBy" => id.invoked_by = seen.text(c, 6)?,
-            "sourceIdentity" => id.source_identity = seen.text(c, 7)?,
-            "sessionContext" => {
-                seen.first(8)?;
-                id.session_context = nullable(c, read_session_context)?;
-            }
-            "onBehalfOf" => {
-                seen.first(9)?;
-                id.on_behalf_of = nullable(c, |c| {
-                    let mut o = RawOnBehalfOf::default();
-                    let mut seen = Seen::default();
-                    c.object(|c, key| {
-                        match key {
-                            "userId" => o.user_id = seen.text(c, 0)?,
-                            _ => c.skip_value()?,
-                        }
-                        Ok(())
-                    })?;
-                    Ok(o)
-                })?;
-            }
-            _ => c.skip_value()?,
-        }
-        Ok(())
-    })?;
-    Ok(id)
+fn identity_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawIdentity<'a>>> {
+    nullable(c, |c| {
+        let mut id = RawIdentity::default();
+        read_fields!(c, id, {
+            "type" => kind: text_field,
+            "principalId" => principal_id: text_field,
+            "arn" => arn: text_field,
+            "accountId" => account_id: text_field,
+            "accessKeyId" => access_key_id: text_field,
+            "userName" => user_name: text_field,
+            "invokedBy" => invoked_by: text_field,
+            "sourceIdentity" => source_identity: text_field,
+            "sessionContext" => session_context: session_context_field,
+            "onBehalfOf" => on_behalf_of: on_behalf_of_field,
+        })?;
+        Ok(id)
+    })
 }
 
-fn read_session_context<'a>(c: &mut Cursor<'a>) -> Step<RawSessionContext<'a>> {
-    let mut ctx = RawSessionContext::default();
-    let mut seen = Seen::default();
-    c.object(|c, key| {
-        match key {
-            "sessionIssuer" => {
-                seen.first(0)?;
-                ctx.session_issuer = nullable(c, |c| {
-                    let mut i = RawIssuer::default();
-                    let mut seen = Seen::default();
-                    c.object(|c, key| {
-                        match key {
-                            "type" => i.kind = seen.text(c, 0)?,
-                            "principalId" => i.principal_id = seen.text(c, 1)?,
-                            "arn" => i.arn = seen.text(c, 2)?,
-                            "accountId" => i.account_id = seen.text(c, 3)?,
-                            "userName" => i.user_name = seen.text(c, 4)?,
-                            _ => c.skip_value()?,
-                        }
-                        Ok(())
-                    })?;
-                    Ok(i)
-                })?;
-            }
-            "attributes" => {
-                seen.first(1)?;
-                ctx.attributes = nullable(c, |c| {
-                    let mut a = RawAttributes::default();
-                    let mut seen = Seen::default();
-                    c.object(|c, key| {
-                        match key {
-                            "creationDate" => a.creation_date = seen.text(c, 0)?,
-                            "mfaAuthenticated" => a.mfa_authenticated = seen.flag(c, 1)?,
-                            _ => c.skip_value()?,
-                        }
-                        Ok(())
-                    })?;
-                    Ok(a)
-                })?;
-            }
-            "ec2RoleDelivery" => ctx.ec2_role_delivery = seen.text(c, 2)?,
-            "sourceIdentity" => ctx.source_identity = seen.text(c, 3)?,
-            "assumedRoot" => ctx.assumed_root = seen.flag(c, 4)?,
-            _ => c.skip_value()?,
-        }
-        Ok(())
-    })?;
-    Ok(ctx)
+fn session_context_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawSessionContext<'a>>> {
+    nullable(c, |c| {
+        let mut ctx = RawSessionContext::default();
+        read_fields!(c, ctx, {
+            "sessionIssuer" => session_issuer: issuer_field,
+            "attributes" => attributes: attributes_field,
+            "ec2RoleDelivery" => ec2_role_delivery: text_field,
+            "sourceIdentity" => source_identity: text_field,
+            "assumedRoot" => assumed_root: flag_field,
+        })?;
+        Ok(ctx)
+    })
 }
 
-fn read_resource<'a>(c: &mut Cursor<'a>) -> Step<RawResource<'a>> {
-    let mut r = RawResource::default();
-    let mut seen = Seen::default();
-    c.object(|c, key| {
-        match key {
-            "ARN" => r.arn = seen.text(c, 0)?,
-            "type" => r.kind = seen.text(c, 1)?,
-            "accountId" => r.account_id = seen.text(c, 2)?,
-            _ => c.skip_value()?,
-        }
-        Ok(())
-    })?;
-    Ok(r)
+fn issuer_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawIssuer<'a>>> {
+    nullable(c, |c| {
+        let mut i = RawIssuer::default();
+        read_fields!(c, i, {
+            "type" => kind: text_field,
+            "principalId" => principal_id: text_field,
+            "arn" => arn: text_field,
+            "accountId" => account_id: text_field,
+            "userName" => user_name: text_field,
+        })?;
+        Ok(i)
+    })
 }
 
-/// Which fields of an object were read: serde's derived structs reject a repeated field, so
-/// the reader steps aside for one.
-#[derive(Default)]
-struct Seen(u32);
+fn attributes_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawAttributes<'a>>> {
+    nullable(c, |c| {
+        let mut a = RawAttributes::default();
+        read_fields!(c, a, {
+            "creationDate" => creation_date: text_field,
+            "mfaAuthenticated" => mfa_authenticated: flag_field,
+        })?;
+        Ok(a)
+    })
+}
 
-impl Seen {
-    fn first(&mut self, field: u32) -> Step<()> {
-        let bit = 1 << field;
-        if self.0 & bit != 0 {
-            return Err(Bail);
-        }
-        self.0 |= bit;
-        Ok(())
-    }
+fn on_behalf_of_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawOnBehalfOf<'a>>> {
+    nullable(c, |c| {
+        let mut o = RawOnBehalfOf::default();
+        read_fields!(c, o, { "userId" => user_id: text_field })?;
+        Ok(o)
+    })
+}
 
-    fn text<'a>(&mut self, c: &mut Cursor<'a>, field: u32) -> Step<Text<'a>> {
-        self.first(field)?;
-        text_field(c)
-    }
-
-    fn flag(&mut self, c: &mut Cursor<'_>, field: u32) -> Step<Option<Flag>> {
-        self.first(field)?;
-        flag_field(c)
-    }
-
-    fn raw<'a>(&mut self, c: &mut Cursor<'a>, field: u32) -> Step<Option<RawText<'a>>> {
-        self.first(field)?;
-        raw_field(c)
-    }
+fn resources_field<'a>(c: &mut Cursor<'a>) -> Step<Option<Vec<RawResource<'a>>>> {
+    nullable(c, |c| {
+        let mut list = Vec::new();
+        c.array(|c| {
+            let mut r = RawResource::default();
+            read_fields!(c, r, {
+                "ARN" => arn: text_field,
+                "type" => kind: text_field,
+                "accountId" => account_id: text_field,
+            })?;
+            list.push(r);
+            Ok(())
+        })?;
+        Ok(list)
+    })
 }
 
 /// A string field: a string without escapes, or `null`.
@@ -401,7 +355,7 @@ fn raw_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawText<'a>>> {
     c.raw().map(|t| Some(RawText(t)))
 }
 
-/// An object read by `read`, or `null`.
+/// An object (or array) read by `read`, or `null`; anything else steps aside.
 fn nullable<'a, T>(c: &mut Cursor<'a>, read: impl FnOnce(&mut Cursor<'a>) -> Step<T>) -> Step<Option<T>> {
     if c.null()? {
         return Ok(None);
