@@ -1,6 +1,8 @@
 //! Pieces every CloudTrail detector needs: the GuardDuty resource and action for an API call,
 //! and the one-line evidence summary.
 
+use std::net::IpAddr;
+
 use crate::event::{ApiCall, IdentityType};
 use crate::findings::model::*;
 use crate::findings::Draft;
@@ -22,6 +24,30 @@ pub fn access_key_resource(call: &ApiCall) -> Resource {
 
 /// GuardDuty's `AWS_API_CALL` action for an API call.
 pub fn api_call_action(call: &ApiCall) -> Action {
+    api_action_of(CallFacts {
+        api: &call.event_name,
+        service: &call.event_source,
+        source_ip: &call.source_ip,
+        source_addr: call.source_addr,
+        error_code: call.error_code.as_deref(),
+        user_agent: &call.user_agent,
+    })
+}
+
+/// What GuardDuty's `AWS_API_CALL` action tells of one call (from an event, or from a sample a
+/// baseline kept).
+pub struct CallFacts<'a> {
+    pub api: &'a str,
+    pub service: &'a str,
+    /// `sourceIPAddress` as logged: an address, a service name or `AWS Internal`.
+    pub source_ip: &'a str,
+    pub source_addr: Option<IpAddr>,
+    pub error_code: Option<&'a str>,
+    pub user_agent: &'a str,
+}
+
+/// GuardDuty's `AWS_API_CALL` action: the caller is a remote IP, an AWS service, or a domain.
+pub fn api_action_of(call: CallFacts<'_>) -> Action {
     let (caller_type, remote_ip_details, domain_details) = match call.source_addr {
         Some(ip) => ("Remote IP", Some(RemoteIpDetails::for_ip(ip)), None),
         None if call.source_ip.ends_with(".amazonaws.com") || call.source_ip == "AWS Internal" => {
@@ -32,12 +58,12 @@ pub fn api_call_action(call: &ApiCall) -> Action {
     Action {
         action_type: "AWS_API_CALL".to_string(),
         aws_api_call_action: Some(AwsApiCallAction {
-            api: call.event_name.to_string(),
+            api: call.api.to_string(),
             caller_type: caller_type.to_string(),
-            service_name: call.event_source.to_string(),
+            service_name: call.service.to_string(),
             remote_ip_details,
             domain_details,
-            error_code: call.error_code.as_deref().map(str::to_string),
+            error_code: call.error_code.map(str::to_string),
             user_agent: (!call.user_agent.is_empty()).then(|| call.user_agent.to_string()),
             ..AwsApiCallAction::default()
         }),

@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 
 use crate::baseline::score::Unusual;
 use crate::baseline::{FlowSample, Sample, Who};
+use crate::detect::common::{api_action_of, CallFacts};
 use crate::findings::model::*;
 use crate::findings::Draft;
 
@@ -50,27 +51,14 @@ pub(crate) fn access_key_resource(who: &Who) -> Resource {
 
 /// GuardDuty's `AWS_API_CALL` action for a sampled call.
 pub(crate) fn api_action(s: &Sample) -> Action {
-    let (caller_type, remote_ip_details, domain_details) = match s.source_addr {
-        Some(ip) => ("Remote IP", Some(RemoteIpDetails::for_ip(ip)), None),
-        None if s.source_ip.ends_with(".amazonaws.com") || s.source_ip == "AWS Internal" => {
-            ("AWS Service", None, None)
-        }
-        None => ("Domain", None, Some(DomainDetails { domain: s.source_ip.to_string() })),
-    };
-    Action {
-        action_type: "AWS_API_CALL".to_string(),
-        aws_api_call_action: Some(AwsApiCallAction {
-            api: s.api.to_string(),
-            caller_type: caller_type.to_string(),
-            service_name: s.event_source.to_string(),
-            remote_ip_details,
-            domain_details,
-            error_code: s.error_code.as_deref().map(str::to_string),
-            user_agent: (!s.user_agent.is_empty()).then(|| s.user_agent.to_string()),
-            ..AwsApiCallAction::default()
-        }),
-        ..Action::default()
-    }
+    api_action_of(CallFacts {
+        api: &s.api,
+        service: &s.event_source,
+        source_ip: &s.source_ip,
+        source_addr: s.source_addr,
+        error_code: s.error_code.as_deref(),
+        user_agent: &s.user_agent,
+    })
 }
 
 /// GuardDuty's `NETWORK_CONNECTION` action for a sampled flow.
