@@ -7,7 +7,12 @@
 //! in a string the caller reads, a type it does not expect, deep nesting, the end of the text —
 //! is a [`Bail`], and the caller hands the record to serde_json, which parses it again and
 //! reports problems precisely. So the cursor never needs error messages, and on any text it
-//! either agrees with serde_json or steps aside (checked by a differential test).
+//! either agrees with serde_json or steps aside (checked by differential tests in the record
+//! readers).
+
+use std::borrow::Cow;
+
+use super::text::{Flag, Port, RawText, Str, Text};
 
 /// The cursor stepped aside: serde_json must handle this text.
 #[derive(Debug, PartialEq, Eq)]
@@ -70,6 +75,47 @@ impl<'a> Cursor<'a> {
         self.pos = end + 1;
         // Both ends are ASCII quotes, so the slice is on character boundaries.
         Ok(&self.text[start..end])
+    }
+
+    /// A string, the cursor on its opening quote: borrowed from the text when it has no
+    /// escapes, else unescaped into a new one. A `\\u` escape steps aside (serde_json's rules
+    /// for surrogates decide those).
+    pub(crate) fn string(&mut self) -> Step<Cow<'a, str>> {
+        let b = self.bytes();
+        let start = self.pos + 1;
+        let mut i = string_stop(b, start).ok_or(Bail)?;
+        if b[i] == b'"' {
+            self.pos = i + 1;
+            return Ok(Cow::Borrowed(&self.text[start..i]));
+        }
+        let mut out = String::with_capacity(i - start + 16);
+        let mut from = start;
+        loop {
+            // The stops are ASCII, so `from..i` is on character boundaries.
+            out.push_str(&self.text[from..i]);
+            match b[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    out.push(match b.get(i + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        _ => return Err(Bail),
+                    });
+                    from = i + 2;
+                }
+                _ => return Err(Bail),
+            }
+            i = string_stop(b, from).ok_or(Bail)?;
+        }
     }
 
     /// Skips a string (escapes allowed and checked), the cursor on its opening quote.
@@ -334,6 +380,151 @@ fn string_stop_swar(b: &[u8], mut i: usize) -> Option<usize> {
         i += 8;
     }
     b[i.min(b.len())..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
+}
+
+// ---- field readers for the record readers built on the cursor ----
+
+/// Reads the object the cursor is on into `$into`: each listed key's value by its reader, other
+/// keys skipped. A listed key given twice steps aside, as serde's derived structs reject it.
+macro_rules! read_fields {
+    ($c:expr, $into:expr, { $($key:literal => $field:ident: $read:expr),+ $(,)? }) => {{
+        let mut seen = 0u32;
+        $c.object(|c, key| {
+            let mut bit = 1u32;
+            $(
+                if key == $key {
+                    if seen & bit != 0 {
+                        return Err($crate::ingest::json::Bail);
+                    }
+                    seen |= bit;
+                    $into.$field = $read(c)?;
+                    return Ok(());
+                }
+                bit <<= 1;
+            )+
+            let _ = bit;
+            c.skip_value()
+        })
+    }};
+}
+
+pub(crate) use read_fields;
+
+/// A string field: a string or `null`.
+pub(crate) fn text_field<'a>(c: &mut Cursor<'a>) -> Step<Text<'a>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    if c.peek() != Some(b'"') {
+        return Err(Bail);
+    }
+    c.string().map(|s| Some(Str::from(s)))
+}
+
+/// A [`Flag`] field: a boolean, a string (`"true"`, `"false"`, anything else unknown), a
+/// number (unknown) or `null`.
+pub(crate) fn flag_field(c: &mut Cursor<'_>) -> Step<Option<Flag>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    if let Some(b) = c.boolean()? {
+        return Ok(Some(Flag(Some(b))));
+    }
+    if c.skip_if_number()? {
+        return Ok(Some(Flag(None)));
+    }
+    if c.peek() != Some(b'"') {
+        return Err(Bail);
+    }
+    let s = c.plain_str()?;
+    Ok(Some(Flag(match s {
+        _ if s.eq_ignore_ascii_case("true") => Some(true),
+        _ if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })))
+}
+
+/// A free-form field, kept as text; `null` is absent.
+pub(crate) fn raw_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawText<'a>>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    c.raw().map(|t| Some(RawText(t)))
+}
+
+/// An object (or array) read by `read`, or `null`; anything else steps aside.
+pub(crate) fn nullable<'a, T>(
+    c: &mut Cursor<'a>,
+    read: impl FnOnce(&mut Cursor<'a>) -> Step<T>,
+) -> Step<Option<T>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    match c.peek() {
+        Some(b'{' | b'[') => read(c).map(Some),
+        _ => Err(Bail),
+    }
+}
+
+/// A port: a number, or a string holding one (Route 53 Resolver logs write `"53122"`), or
+/// `null`; out of range is unknown. Only plain non-negative integers are read here.
+pub(crate) fn port_field(c: &mut Cursor<'_>) -> Step<Option<Port>> {
+    if c.null()? {
+        return Ok(None);
+    }
+    let digits = match c.peek() {
+        Some(b'"') => return Ok(Some(Port(c.plain_str()?.trim().parse().ok()))),
+        Some(b'0'..=b'9') => c.raw()?,
+        _ => return Err(Bail),
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Bail);
+    }
+    // Past u64 serde_json reads a float, which is no port either.
+    Ok(Some(Port(digits.parse::<u64>().ok().and_then(|n| u16::try_from(n).ok()))))
+}
+
+/// Checks a record reader built on the cursor against serde_json.
+#[cfg(test)]
+pub(crate) mod differential {
+    use std::fmt::Debug;
+
+    /// Damages records at random (truncations, deletions, insertions and replacements with
+    /// JSON's structural and literal characters): whatever the reader reads must be read the
+    /// same by serde_json; the rest it must leave to serde_json.
+    pub(crate) fn mutated<T: PartialEq + Debug>(
+        records: &[String],
+        by_reader: impl Fn(&str) -> Option<T>,
+        by_serde: impl Fn(&str) -> Option<T>,
+    ) {
+        let mut rng = crate::sample::rng::Rng::new(7);
+        let alphabet = b"\"\\{}[],:0-e.+ \n\tntfaluE9\x01";
+        let (mut tried, mut read) = (0, 0);
+        for _ in 0..20_000 {
+            let mut r = rng.pick(records).clone().into_bytes();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(r.len() as u64) as usize;
+                match rng.below(4) {
+                    0 => r.truncate(at),
+                    1 => {
+                        r.remove(at);
+                    }
+                    2 => r.insert(at, *rng.pick(alphabet)),
+                    _ => r[at] = *rng.pick(alphabet),
+                }
+                if r.is_empty() {
+                    break;
+                }
+            }
+            let Ok(text) = std::str::from_utf8(&r) else { continue };
+            tried += 1;
+            if let Some(fast) = by_reader(text) {
+                read += 1;
+                assert_eq!(Some(fast), by_serde(text), "{text}");
+            }
+        }
+        assert!(tried > 15_000 && read > 1_000, "tried {tried}, read {read}");
+    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use crate::event::{DnsAnswer, DnsQuery, SourceRef};
 use crate::time::parse_iso8601;
 
+use super::json::{nullable, port_field, read_fields, text_field, Cursor, Step};
 use super::text::{Port, Text};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(crate) struct RawQuery<'a> {
     #[serde(borrow)]
     account_id: Text<'a>,
@@ -45,7 +46,7 @@ pub(crate) struct RawQuery<'a> {
     firewall_domain_list_id: Text<'a>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RawAnswer<'a> {
     #[serde(borrow, rename = "Rdata")]
     rdata: Text<'a>,
@@ -55,12 +56,67 @@ struct RawAnswer<'a> {
     class: Text<'a>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RawSrcIds<'a> {
     #[serde(borrow)]
     instance: Text<'a>,
     #[serde(borrow)]
     resolver_endpoint: Text<'a>,
+}
+
+/// Reads the record at the start of `text` without serde, for the hot path (see
+/// [`super::cloudtrail::read_record`]); `None` for anything but a plain record.
+pub(crate) fn read_query(text: &str) -> Option<(RawQuery<'_>, usize)> {
+    let mut c = Cursor::new(text);
+    let mut q = RawQuery::default();
+    read_fields!(c, q, {
+        "account_id" => account_id: text_field,
+        "region" => region: text_field,
+        "vpc_id" => vpc_id: text_field,
+        "query_timestamp" => query_timestamp: text_field,
+        "query_name" => query_name: text_field,
+        "query_type" => query_type: text_field,
+        "query_class" => query_class: text_field,
+        "rcode" => rcode: text_field,
+        "answers" => answers: answers_field,
+        "srcaddr" => srcaddr: text_field,
+        "srcport" => srcport: port_field,
+        "transport" => transport: text_field,
+        "srcids" => srcids: src_ids_field,
+        "firewall_rule_action" => firewall_rule_action: text_field,
+        "firewall_rule_group_id" => firewall_rule_group_id: text_field,
+        "firewall_domain_list_id" => firewall_domain_list_id: text_field,
+    })
+    .ok()?;
+    c.at_value_end().then_some((q, c.pos()))
+}
+
+fn answers_field<'a>(c: &mut Cursor<'a>) -> Step<Option<Vec<RawAnswer<'a>>>> {
+    nullable(c, |c| {
+        let mut list = Vec::new();
+        c.array(|c| {
+            let mut a = RawAnswer::default();
+            read_fields!(c, a, {
+                "Rdata" => rdata: text_field,
+                "Type" => rtype: text_field,
+                "Class" => class: text_field,
+            })?;
+            list.push(a);
+            Ok(())
+        })?;
+        Ok(list)
+    })
+}
+
+fn src_ids_field<'a>(c: &mut Cursor<'a>) -> Step<Option<RawSrcIds<'a>>> {
+    nullable(c, |c| {
+        let mut ids = RawSrcIds::default();
+        read_fields!(c, ids, {
+            "instance" => instance: text_field,
+            "resolver_endpoint" => resolver_endpoint: text_field,
+        })?;
+        Ok(ids)
+    })
 }
 
 /// Why an object is not a Route 53 Resolver query log record.
@@ -180,5 +236,68 @@ mod tests {
             parse_query(b"{\"query_name\":", SourceRef::default()),
             Err(QueryError::Malformed(_))
         ));
+    }
+
+    // ---- the serde-free reader agrees with serde_json or steps aside ----
+
+    fn by_serde(text: &str) -> Option<(String, usize)> {
+        let mut de = serde_json::Deserializer::from_str(text).into_iter::<RawQuery<'_>>();
+        let raw = de.next()?.ok()?;
+        Some((format!("{:?}", from_raw(raw, SourceRef::default())), de.byte_offset()))
+    }
+
+    fn by_reader(text: &str) -> Option<(String, usize)> {
+        let (raw, len) = read_query(text)?;
+        Some((format!("{:?}", from_raw(raw, SourceRef::default())), len))
+    }
+
+    /// Every record of the benchmark input and of a small sample world, and the fixtures above.
+    fn corpus() -> Vec<String> {
+        let mut texts = vec![crate::sample::bench::BenchFormat::Route53.generate(256 << 10)];
+        let opts = crate::sample::SampleOptions { days: 2, ..Default::default() };
+        for f in crate::sample::generate(&opts) {
+            if f.path.contains("/vpcdnsquerylogs/") {
+                let mut text = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&f.bytes[..]), &mut text)
+                    .unwrap();
+                texts.push(text);
+            }
+        }
+        let mut records: Vec<String> = texts
+            .iter()
+            .flat_map(|t| std::str::from_utf8(t).unwrap().lines().map(str::to_string).collect::<Vec<_>>())
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        records.push(r#"{"query_name":"a.","query_timestamp":"2024-05-01T10:00:00Z","srcport":53,"answers":null,"srcids":null}"#.into());
+        records.push(r#"{"query_name":"a.","query_timestamp":"2024-05-01T10:00:00Z","srcport":" 99999 ","answers":[]}"#.into());
+        records
+    }
+
+    #[test]
+    fn reader_reads_plain_records_as_serde_does() {
+        let records = corpus();
+        let mut read = 0;
+        for r in &records {
+            let fast = by_reader(r);
+            read += usize::from(fast.is_some());
+            if fast.is_some() {
+                assert_eq!(fast, by_serde(r), "{r}");
+            }
+        }
+        assert_eq!(read, records.len());
+        for odd in [
+            r#"{"query_name":"a.","srcport":-1}"#,
+            r#"{"query_name":"a.","srcport":5.0}"#,
+            r#"{"query_name":"a\u002e"}"#,
+            r#"{"query_name":"a.","query_name":"b."}"#,
+            r#"{"query_name":"a.","answers":{}}"#,
+        ] {
+            assert_eq!(by_reader(odd), None, "{odd}");
+        }
+    }
+
+    #[test]
+    fn reader_never_accepts_what_serde_rejects_or_reads_otherwise() {
+        crate::ingest::json::differential::mutated(&corpus(), by_reader, by_serde);
     }
 }

@@ -993,26 +993,24 @@ impl TextIngest {
                     Err(RecordError::NotARecord(_)) => Parsed::NotARecord,
                     Err(e) => Parsed::Error(e.to_string()),
                 };
-                // The plain record, read without serde; serde_json for anything else.
-                if let Some((raw, len)) = cloudtrail::read_record(rest) {
-                    self.parsed(buf, start, start + len, normalise(raw), sink);
-                    return Fast::Done;
-                }
-                self.fast_parse(buf, start, rest, more_may_come, sink, normalise)
+                self.fast_parse(buf, start, rest, more_may_come, sink, cloudtrail::read_record, normalise)
             }
-            Some(Kind::Dns) => self.fast_parse(buf, start, rest, more_may_come, sink, |raw: RawQuery<'_>| {
-                match route53::from_raw(raw, src) {
+            Some(Kind::Dns) => {
+                let normalise = |raw: RawQuery<'_>| match route53::from_raw(raw, src) {
                     Ok(q) => Parsed::Dns(q),
                     Err(QueryError::NotARecord(_)) => Parsed::NotARecord,
                     Err(e) => Parsed::Error(e.to_string()),
-                }
-            }),
+                };
+                self.fast_parse(buf, start, rest, more_may_come, sink, route53::read_query, normalise)
+            }
             None => Fast::Slow,
         }
     }
 
-    /// Deserialises one `R` from the start of `rest` (which begins at `buf[start]`) and hands it
-    /// to `normalise`; an object that is not a record of this source is classified instead.
+    /// Reads one `R` from the start of `rest` (which begins at `buf[start]`) and hands it to
+    /// `normalise`; an object that is not a record of this source is classified instead. The
+    /// plain record is read by `read`, without serde; serde_json takes anything else.
+    #[allow(clippy::too_many_arguments)]
     fn fast_parse<'a, R: Deserialize<'a>>(
         &mut self,
         buf: &[u8],
@@ -1020,8 +1018,13 @@ impl TextIngest {
         rest: &'a str,
         more_may_come: bool,
         sink: &mut dyn FnMut(Event),
+        read: impl FnOnce(&'a str) -> Option<(R, usize)>,
         normalise: impl FnOnce(R) -> Parsed,
     ) -> Fast {
+        if let Some((raw, len)) = read(rest) {
+            self.parsed(buf, start, start + len, normalise(raw), sink);
+            return Fast::Done;
+        }
         let mut de = serde_json::Deserializer::from_str(rest).into_iter::<R>();
         let raw = de.next().unwrap_or_else(|| R::deserialize(&mut serde_json::Deserializer::from_str("")));
         match raw {

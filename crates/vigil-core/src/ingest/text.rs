@@ -14,12 +14,14 @@ pub(crate) struct Str<'a>(Cow<'a, str>);
 pub(crate) type Text<'a> = Option<Str<'a>>;
 
 impl<'a> Str<'a> {
-    pub(crate) fn borrowed(s: &'a str) -> Self {
-        Str(Cow::Borrowed(s))
-    }
-
     pub(crate) fn into_owned(self) -> String {
         self.0.into_owned()
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Str<'a> {
+    fn from(s: Cow<'a, str>) -> Self {
+        Str(s)
     }
 }
 
