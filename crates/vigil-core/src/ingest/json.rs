@@ -384,10 +384,12 @@ fn string_stop_swar(b: &[u8], mut i: usize) -> Option<usize> {
 
 // ---- field readers for the record readers built on the cursor ----
 
-/// Reads the object the cursor is on into `$into`: each listed key's value by its reader, other
-/// keys skipped. A listed key given twice steps aside, as serde's derived structs reject it.
-macro_rules! read_fields {
-    ($c:expr, $into:expr, { $($key:literal => $field:ident: $read:expr),+ $(,)? }) => {{
+/// Reads the object the cursor is on as a `$kind` (which must be `Default`): each listed key's
+/// value into its field by its reader, other keys skipped. A listed key given twice steps
+/// aside, as serde's derived structs reject it. Evaluates to `Step<$kind>`.
+macro_rules! read_object {
+    ($c:expr, $kind:ident { $($key:literal => $field:ident: $read:expr),+ $(,)? }) => {{
+        let mut value = $kind::default();
         let mut seen = 0u32;
         $c.object(|c, key| {
             let mut bit = 1u32;
@@ -397,7 +399,7 @@ macro_rules! read_fields {
                         return Err($crate::ingest::json::Bail);
                     }
                     seen |= bit;
-                    $into.$field = $read(c)?;
+                    value.$field = $read(c)?;
                     return Ok(());
                 }
                 bit <<= 1;
@@ -405,10 +407,10 @@ macro_rules! read_fields {
             let _ = bit;
             c.skip_value()
         })
+        .map(|()| value)
     }};
 }
-
-pub(crate) use read_fields;
+pub(crate) use read_object;
 
 /// A string field: a string or `null`.
 pub(crate) fn text_field<'a>(c: &mut Cursor<'a>) -> Step<Text<'a>> {
@@ -442,6 +444,18 @@ pub(crate) fn flag_field(c: &mut Cursor<'_>) -> Step<Option<Flag>> {
         _ if s.eq_ignore_ascii_case("false") => Some(false),
         _ => None,
     })))
+}
+
+/// An array of items read by `item`, or `null`.
+pub(crate) fn list_field<'a, T>(
+    c: &mut Cursor<'a>,
+    mut item: impl FnMut(&mut Cursor<'a>) -> Step<T>,
+) -> Step<Option<Vec<T>>> {
+    nullable(c, |c| {
+        let mut list = Vec::new();
+        c.array(|c| item(c).map(|v| list.push(v)))?;
+        Ok(list)
+    })
 }
 
 /// A free-form field, kept as text; `null` is absent.
@@ -488,6 +502,61 @@ pub(crate) fn port_field(c: &mut Cursor<'_>) -> Step<Option<Port>> {
 #[cfg(test)]
 pub(crate) mod differential {
     use std::fmt::Debug;
+
+    use serde::Deserialize;
+
+    /// What serde_json makes of the record at the start of `text`: the normalised record (as
+    /// text, to compare) and where the record ends.
+    pub(crate) fn by_serde<'a, R: Deserialize<'a>, T: Debug>(
+        text: &'a str,
+        normalise: impl Fn(R) -> T,
+    ) -> Option<(String, usize)> {
+        let mut de = serde_json::Deserializer::from_str(text).into_iter::<R>();
+        let raw = de.next()?.ok()?;
+        Some((format!("{:?}", normalise(raw)), de.byte_offset()))
+    }
+
+    /// The same from a record reader built on the cursor.
+    pub(crate) fn by_reader<'a, R, T: Debug>(
+        text: &'a str,
+        read: impl Fn(&'a str) -> Option<(R, usize)>,
+        normalise: impl Fn(R) -> T,
+    ) -> Option<(String, usize)> {
+        let (raw, len) = read(text)?;
+        Some((format!("{:?}", normalise(raw)), len))
+    }
+
+    /// The decompressed files of a small sample world whose path contains `part`.
+    pub(crate) fn sample_world_files(part: &str) -> Vec<Vec<u8>> {
+        let opts = crate::sample::SampleOptions { days: 2, ..Default::default() };
+        let mut texts = Vec::new();
+        for f in crate::sample::generate(&opts) {
+            if f.path.contains(part) {
+                let mut text = Vec::new();
+                let mut gz = flate2::read::MultiGzDecoder::new(&f.bytes[..]);
+                std::io::Read::read_to_end(&mut gz, &mut text).unwrap();
+                texts.push(text);
+            }
+        }
+        texts
+    }
+
+    /// Whatever the reader reads of `records` must be read the same by serde_json. Returns how
+    /// many it read.
+    pub(crate) fn as_is<T: PartialEq + Debug>(
+        records: &[String],
+        by_reader: impl Fn(&str) -> Option<T>,
+        by_serde: impl Fn(&str) -> Option<T>,
+    ) -> usize {
+        let mut read = 0;
+        for r in records {
+            if let Some(fast) = by_reader(r) {
+                read += 1;
+                assert_eq!(Some(fast), by_serde(r), "{r}");
+            }
+        }
+        read
+    }
 
     /// Damages records at random (truncations, deletions, insertions and replacements with
     /// JSON's structural and literal characters): whatever the reader reads must be read the
