@@ -2,7 +2,7 @@
 //! console's benchmark page (inside a Web Worker), so both measure the same bytes and the same
 //! work. No clock here: callers time [`parse_only`] and [`full_scan`] with their own clock.
 //!
-//! The inputs are one large file per format, deterministic (a seeded xorshift), realistic in
+//! The inputs are one large file per format, deterministic (the sample generator's seeded [`Rng`](super::rng::Rng)), realistic in
 //! record size and field variety but without attacks: CloudTrail delivery JSON (~1.2 KB per
 //! record), default-format (v2) VPC flow logs, Route 53 Resolver query logs (JSON lines).
 
@@ -12,6 +12,8 @@ use crate::detect::{Context, Engine};
 use crate::event::Event;
 use crate::ingest::FileIngest;
 use crate::scan::Scanner;
+
+use super::rng::Rng;
 
 /// Chunk size fed to the ingesters, like the CLI's file reads.
 pub const CHUNK: usize = 256 << 10;
@@ -92,20 +94,6 @@ pub fn full_scan(engine: Engine, data: &[u8]) -> (u64, usize) {
     (report.totals.events, report.findings.len())
 }
 
-/// A small deterministic generator (xorshift) so runs are comparable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
 fn iso(t: u64) -> String {
     crate::time::format_iso8601(t as i64 * 1000).replace(".000Z", "Z")
 }
@@ -113,7 +101,7 @@ fn iso(t: u64) -> String {
 /// CloudTrail delivery file (`{"Records":[…]}`) of realistic management and data events by
 /// assumed-role sessions, ~1.2 KB each.
 fn cloudtrail(target: usize) -> Vec<u8> {
-    let mut rng = Rng(0x2545f4914f6cdd1d);
+    let mut rng = Rng::new(0x2545f4914f6cdd1d);
     let mut out = String::with_capacity(target + 4096);
     out.push_str("{\"Records\":[");
     let calls = [
@@ -152,15 +140,15 @@ fn cloudtrail(target: usize) -> Vec<u8> {
         if i > 0 {
             out.push(',');
         }
-        let (source, name, params) = calls[(rng.next() % calls.len() as u64) as usize];
-        let agent = rng.pick(&agents);
+        let (source, name, params) = calls[(rng.next_u64() % calls.len() as u64) as usize];
+        let agent = *rng.pick(&agents);
         let t = t0 + i / 20;
-        let ip = format!("198.51.{}.{}", rng.next() % 256, rng.next() % 256);
-        let role = rng.pick(&["web", "worker", "deploy", "batch"]);
+        let ip = format!("198.51.{}.{}", rng.next_u64() % 256, rng.next_u64() % 256);
+        let role = *rng.pick(&["web", "worker", "deploy", "batch"]);
         let data = source == "s3.amazonaws.com";
-        let (n, k) = (rng.next() % 50, rng.next() % 100_000_000);
+        let (n, k) = (rng.next_u64() % 50, rng.next_u64() % 100_000_000);
         // Mostly role sessions, some IAM users.
-        let identity = if rng.next().is_multiple_of(3) {
+        let identity = if rng.next_u64().is_multiple_of(3) {
             format!(
                 r#"{{"type":"IAMUser","principalId":"AIDA4EXAMPLEID{n:05}","arn":"arn:aws:iam::111122223333:user/user{n}","accountId":"111122223333","accessKeyId":"AKIA4EXAMPLE{k:08}","userName":"user{n}"}}"#
             )
@@ -174,9 +162,9 @@ fn cloudtrail(target: usize) -> Vec<u8> {
             out,
             r#"{{"eventVersion":"1.09","userIdentity":{identity},"eventTime":"{time}","eventSource":"{source}","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"{ip}","userAgent":"{agent}","requestParameters":{params},"responseElements":null,"additionalEventData":{{"SignatureVersion":"SigV4","bytesTransferredIn":0,"bytesTransferredOut":{bytes}}},"requestID":"{req:016X}","eventID":"{id:08x}-8e1c-4b7e-9a4f-{req:012x}","readOnly":true,"eventType":"AwsApiCall","managementEvent":{mgmt},"recipientAccountId":"111122223333","eventCategory":"{cat}","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{host}"}}}}"#,
             time = iso(t),
-            bytes = rng.next() % 100_000,
-            req = rng.next(),
-            id = rng.next() as u32,
+            bytes = rng.next_u64() % 100_000,
+            req = rng.next_u64(),
+            id = rng.next_u64() as u32,
             mgmt = !data,
             cat = if data { "Data" } else { "Management" },
             host = source.replace("amazonaws.com", "us-east-1.amazonaws.com"),
@@ -189,7 +177,7 @@ fn cloudtrail(target: usize) -> Vec<u8> {
 
 /// Default-format (v2) VPC flow log with its header line.
 fn vpc_flow(target: usize) -> Vec<u8> {
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut rng = Rng::new(0x9e3779b97f4a7c15);
     let mut out = String::with_capacity(target + 256);
     out.push_str("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n");
     let t0 = 1_714_550_400u64;
@@ -199,20 +187,20 @@ fn vpc_flow(target: usize) -> Vec<u8> {
         let _ = writeln!(
             out,
             "2 111122223333 eni-0a1b2c3d4e5f{:05x} 10.0.{}.{} {}.{}.{}.{} {} {} 6 {} {} {} {} {} OK",
-            rng.next() % 64,
-            rng.next() % 256,
-            rng.next() % 256,
-            rng.next() % 224,
-            rng.next() % 256,
-            rng.next() % 256,
-            rng.next() % 256,
-            1024 + rng.next() % 60000,
-            rng.pick(&["443", "80", "22", "3389", "53"]),
-            1 + rng.next() % 100,
-            40 + rng.next() % 100_000,
+            rng.next_u64() % 64,
+            rng.next_u64() % 256,
+            rng.next_u64() % 256,
+            rng.next_u64() % 224,
+            rng.next_u64() % 256,
+            rng.next_u64() % 256,
+            rng.next_u64() % 256,
+            1024 + rng.next_u64() % 60000,
+            *rng.pick(&["443", "80", "22", "3389", "53"]),
+            1 + rng.next_u64() % 100,
+            40 + rng.next_u64() % 100_000,
             t,
             t + 60,
-            rng.pick(&["ACCEPT", "ACCEPT", "ACCEPT", "REJECT"]),
+            *rng.pick(&["ACCEPT", "ACCEPT", "ACCEPT", "REJECT"]),
         );
         i += 1;
     }
@@ -221,7 +209,7 @@ fn vpc_flow(target: usize) -> Vec<u8> {
 
 /// Route 53 Resolver query log, JSON lines.
 fn route53(target: usize) -> Vec<u8> {
-    let mut rng = Rng(0xdeadbeefcafef00d);
+    let mut rng = Rng::new(0xdeadbeefcafef00d);
     let mut out = String::with_capacity(target + 1024);
     let names = [
         "api.example.com.",
@@ -232,16 +220,16 @@ fn route53(target: usize) -> Vec<u8> {
     let t0 = 1_714_550_400u64;
     let mut i = 0u64;
     while out.len() < target {
-        let name = rng.pick(&names);
+        let name = *rng.pick(&names);
         let _ = writeln!(
             out,
             r#"{{"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-0a1b2c3d4e5f67890","query_timestamp":"{}","query_name":"{name}","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[{{"Rdata":"203.0.113.{}","Type":"A","Class":"IN"}}],"srcaddr":"10.0.{}.{}","srcport":"{}","transport":"UDP","srcids":{{"instance":"i-0abc{:012x}"}}}}"#,
             iso(t0 + i / 100),
-            rng.next() % 256,
-            rng.next() % 256,
-            rng.next() % 256,
-            1024 + rng.next() % 60000,
-            rng.next() % 32,
+            rng.next_u64() % 256,
+            rng.next_u64() % 256,
+            rng.next_u64() % 256,
+            1024 + rng.next_u64() % 60000,
+            rng.next_u64() % 32,
         );
         i += 1;
     }
